@@ -1,0 +1,46 @@
+"""Parse a clean text: header, body structure, signature and "Nơi nhận".
+
+``parse(text)`` returns a :class:`Parsed` that the finders share.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.parse.header import parse_header
+from pipeline.parse.signature import parse_signature
+from pipeline.parse.structure import parse_structure
+from pipeline.records import Document
+
+
+@dataclass
+class Parsed:
+    document: Document
+    header_end: int  # offset where the body (after title / Kính gửi) starts
+    body_end: int  # offset where the signature / "Nơi nhận" block starts
+    sections: list = field(default_factory=list)  # from parse.structure
+    warnings: list = field(default_factory=list)
+    is_report: bool = False  # a news report about a directive
+    signature_span: tuple | None = None
+    recipients_span: tuple | None = None
+
+
+def parse(text: str) -> Parsed:
+    doc, header_end, is_report = parse_header(text)
+    sig = parse_signature(text, header_end)
+    doc.signer = doc.signer or sig.signer
+    doc.signer_position = sig.position
+    doc.signing_capacity = sig.capacity
+    doc.recipients = sig.recipients
+    if not doc.issuer and sig.issuer:
+        doc.issuer = sig.issuer
+    body_end = sig.body_end
+    sections = parse_structure(text, header_end, body_end)
+    return Parsed(
+        document=doc,
+        header_end=header_end,
+        body_end=body_end,
+        sections=sections,
+        is_report=is_report,
+        signature_span=sig.signature_span,
+        recipients_span=sig.recipients_span,
+    )
