@@ -1,0 +1,6 @@
+"""STUB: task and checklist commands register here."""
+from __future__ import annotations
+
+
+def register(app) -> None:
+    return None
