@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.parse.header import parse_header
-from pipeline.parse.signature import parse_signature
+from pipeline.parse.header import parse_header, recase_phrase
+from pipeline.parse.signature import parse_addressees, parse_signature
 from pipeline.parse.structure import parse_structure
 from pipeline.records import Document
 
@@ -26,14 +26,17 @@ class Parsed:
 
 def parse(text: str) -> Parsed:
     doc, header_end, is_report = parse_header(text)
+    addressees, addr_end = ([], header_end) if is_report else parse_addressees(text, header_end)
+    if addressees and addr_end > header_end:
+        header_end = addr_end
     sig = parse_signature(text, header_end)
     doc.signer = doc.signer or sig.signer
     doc.signer_position = sig.position
     doc.signing_capacity = sig.capacity
-    doc.recipients = sig.recipients
+    doc.recipients = addressees + sig.recipients
     if not doc.issuer and sig.issuer:
-        doc.issuer = sig.issuer
-    body_end = sig.body_end
+        doc.issuer = recase_phrase(sig.issuer, text)
+    body_end = max(sig.body_end, header_end)
     sections = parse_structure(text, header_end, body_end)
     return Parsed(
         document=doc,
