@@ -125,25 +125,28 @@ class _CaseModel:
     """How the body spells each word: trigram context first, then the word alone."""
 
     def __init__(self, text: str):
-        toks = [m.group(0) for m in _WORD_RE.finditer(text)]
         self.uni: dict[str, Counter] = defaultdict(Counter)
         self.tri: dict[tuple, Counter] = defaultdict(Counter)
         self.left: dict[tuple, Counter] = defaultdict(Counter)
         self.right: dict[tuple, Counter] = defaultdict(Counter)
-        self.caps: set[str] = set()
-        low = [t.lower() for t in toks]
-        for i, t in enumerate(toks):
-            if t.isupper() and len(t) > 1:
-                self.caps.add(low[i])  # an acronym, or a word of an all-caps line
-                continue  # all-caps words say nothing about case
-            w = low[i]
-            self.uni[w][t] += 1
-            if i > 0:
-                self.left[(low[i - 1], w)][t] += 1
-            if i < len(toks) - 1:
-                self.right[(w, low[i + 1])][t] += 1
-            if 0 < i < len(toks) - 1:
-                self.tri[(low[i - 1], w, low[i + 1])][t] += 1
+        self.caps: set[str] = set()  # acronyms: all-caps words of mixed-case lines
+        for line in text.splitlines():
+            if _is_upper(line):
+                continue  # an all-caps heading says nothing about case
+            toks = [m.group(0) for m in _WORD_RE.finditer(line)]
+            low = [t.lower() for t in toks]
+            for i, t in enumerate(toks):
+                if t.isupper() and len(t) > 1:
+                    self.caps.add(low[i])
+                    continue
+                w = low[i]
+                self.uni[w][t] += 1
+                if i > 0:
+                    self.left[(low[i - 1], w)][t] += 1
+                if i < len(toks) - 1:
+                    self.right[(w, low[i + 1])][t] += 1
+                if 0 < i < len(toks) - 1:
+                    self.tri[(low[i - 1], w, low[i + 1])][t] += 1
 
     def spell(self, words: list[str], i: int) -> str:
         w = words[i].lower()
@@ -151,9 +154,14 @@ class _CaseModel:
             return words[i].upper()
         prev = words[i - 1].lower() if i > 0 else None
         nxt = words[i + 1].lower() if i < len(words) - 1 else None
-        for c in (self.tri.get((prev, w, nxt)), self.left.get((prev, w)), self.right.get((w, nxt)), self.uni.get(w)):
+        for c in (self.tri.get((prev, w, nxt)), self.left.get((prev, w)), self.right.get((w, nxt))):
             if c:
                 return c.most_common(1)[0][0]
+        c = self.uni.get(w)
+        if c:
+            # alone, a word is written lower-case (a title is in sentence case), unless it is a
+            # symbol such as "1899/QĐ-TTg" that the body spells one way
+            return c.most_common(1)[0][0] if re.search(r"[\d/]", w) else w
         if w in self.caps:
             return words[i].upper()
         return w
@@ -428,7 +436,7 @@ def _parse_report(text: str, doc: Document) -> int:
         doc.issued_date = date
         # subject: the clause right before the verb
         clause = re.split(r",\s+(?=ngày|\d)|^\s*", subj_zone.strip())[-1]
-        clause = re.sub(rf"^.*?\bngày\s+\S+\s*,\s*", "", clause.strip())
+        clause = re.sub(r"^.*?\bngày\s+\S+\s*,\s*", "", clause.strip(), flags=re.IGNORECASE)
         clause = clause.strip(" ,")
         pm = re.match(r"(?:đồng chí|đ/c)\s+(?P<name>[A-ZÀ-ỸĐ][\wÀ-ỹ]*(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹ]*){1,4})\s*,\s*(?P<pos>.+)$", clause, re.IGNORECASE)
         if pm:

@@ -1,0 +1,197 @@
+"""Header, signature and "Nơi nhận" parsing on documents written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.parse import parse
+from pipeline.parse.header import canonical_header_symbol
+from pipeline.parse.signature import is_person_name
+
+STATE_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH HÒA BÌNH
+-------
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 215/KH-UBND
+
+Hòa Bình, ngày 05 tháng 3 năm 2026
+
+KẾ HOẠCH
+
+TRIỂN KHAI CÔNG TÁC CHUYỂN ĐỔI SỐ
+TRÊN ĐỊA BÀN TỈNH HÒA BÌNH NĂM 2026
+
+Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh Hòa Bình, các sở, ngành tổ chức thực hiện như sau:
+
+1. Sở Khoa học và Công nghệ chủ trì triển khai Kế hoạch này.
+
+2. Các sở, ban, ngành báo cáo kết quả trước ngày 15/12/2026.
+
+Nơi nhận:
+- Bộ Khoa học và Công nghệ (b/c);
+- TT Tỉnh ủy, TT HĐND tỉnh;
+- CT, các PCT UBND tỉnh;
+- Các sở, ban, ngành tỉnh (t/h);
+- Lưu: VT, KGVX.
+
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lê Văn An
+"""
+
+PARTY_DIRECTIVE = """ĐẢNG BỘ TỈNH LẠNG SƠN
+ĐẢNG ỦY KHỐI
+CÁC CƠ QUAN TỈNH
+*
+
+ĐẢNG CỘNG SẢN VIỆT NAM
+---------------
+
+Số 07 - CT/ĐUK
+
+Lạng Sơn, ngày 12 tháng 8 năm 2025
+
+CHỈ THỊ
+VỀ TĂNG CƯỜNG CÔNG TÁC KIỂM TRA, GIÁM SÁT
+TRONG ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH
+
+Để nâng cao chất lượng công tác kiểm tra, Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh yêu cầu các cấp ủy thực hiện tốt các nội dung sau:
+
+Thứ nhất: Quán triệt đầy đủ các quy định của Đảng về công tác kiểm tra.
+
+Nơi nhận:
+- Ban Thường vụ Tỉnh ủy (để báo cáo),
+- Các tổ chức cơ sở đảng trực thuộc (t/h),
+- Lưu Văn phòng.
+
+T/M BAN THƯỜNG VỤ
+PHÓ BÍ THƯ
+Hoàng Thị Mai
+"""
+
+LETTER = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ HẢI PHÒNG
+-------
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 1234/UBND-VX
+V/v rà soát danh sách cán bộ, công chức
+năm 2026
+
+Hải Phòng, ngày 02 tháng 02 năm 2026
+
+Kính gửi:
+- Sở Nội vụ;
+- Ủy ban nhân dân các xã, phường.
+
+Ủy ban nhân dân thành phố yêu cầu các cơ quan rà soát danh sách.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Phạm Quốc Bình
+"""
+
+NEWS = """Tăng cường kỷ luật hành chính trên địa bàn tỉnh
+
+Lượt xem: 10
+
+Ngày 14/4/2025, Ban Thường vụ Tỉnh ủy Yên Bái đã ban hành Chỉ thị số 21- CT/TU về “Tăng cường kỷ luật, kỷ cương hành chính”. Chỉ thị yêu cầu các cấp ủy thực hiện nghiêm.
+
+Ban Thường vụ Tỉnh ủy Yên Bái yêu cầu các cấp ủy quán triệt Chỉ thị này.
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        (STATE_PLAN, dict(doc_type="Kế hoạch", symbol="215/KH-UBND", number="215", issued_date="2026-03-05",
+                          place="Hòa Bình", issuer="Ủy ban nhân dân tỉnh Hòa Bình", signer="Lê Văn An",
+                          title="triển khai công tác chuyển đổi số trên địa bàn tỉnh Hòa Bình năm 2026")),
+        (PARTY_DIRECTIVE, dict(doc_type="Chỉ thị", symbol="07-CT/ĐUK", number="07", issued_date="2025-08-12",
+                               place="Lạng Sơn", issuer="Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh",
+                               signer="Hoàng Thị Mai")),
+        (LETTER, dict(doc_type="Công văn", symbol="1234/UBND-VX", issued_date="2026-02-02", place="Hải Phòng",
+                      issuer="Ủy ban nhân dân thành phố Hải Phòng", signer="Phạm Quốc Bình",
+                      title="rà soát danh sách cán bộ, công chức năm 2026")),
+        (NEWS, dict(doc_type="Chỉ thị", symbol="21-CT/TU", number="21", issued_date="2025-04-14",
+                    issuer="Ban Thường vụ Tỉnh ủy Yên Bái", place=None, signer=None,
+                    title="về tăng cường kỷ luật, kỷ cương hành chính")),
+    ],
+)
+def test_header_fields(text, expect):
+    doc = parse(text).document
+    for field, value in expect.items():
+        assert getattr(doc, field) == value, field
+
+
+def test_recipients_roles_and_split():
+    rec = parse(STATE_PLAN).document.recipients
+    names = [(r.name, r.role) for r in rec]
+    assert ("Bộ Khoa học và Công nghệ", "b/c") in names
+    assert ("TT Tỉnh ủy", None) in names and ("TT HĐND tỉnh", None) in names
+    assert ("CT, các PCT UBND tỉnh", None) in names  # one entry: "CT" alone is no body
+    assert ("Các sở, ban, ngành tỉnh", "t/h") in names
+    assert not any(n.startswith("Lưu") for n, _ in names)
+
+
+def test_addressees_are_recipients_and_body_starts_after_them():
+    p = parse(LETTER)
+    names = [r.name for r in p.document.recipients]
+    assert names[:2] == ["Sở Nội vụ", "Ủy ban nhân dân các xã, phường"]
+    assert "Như trên" not in names
+    assert LETTER[p.header_end:].lstrip().startswith("Ủy ban nhân dân thành phố yêu cầu")
+
+
+def test_body_ends_before_noi_nhan():
+    p = parse(STATE_PLAN)
+    assert STATE_PLAN[p.body_end:].startswith("Nơi nhận")
+    assert "báo cáo kết quả" in STATE_PLAN[p.header_end:p.body_end]
+
+
+def test_signature_position_and_capacity():
+    doc = parse(STATE_PLAN).document
+    assert doc.signer_position == "PHÓ CHỦ TỊCH"
+    assert doc.signing_capacity.startswith("TM.")
+
+
+def test_news_report_flags_and_no_place():
+    p = parse(NEWS)
+    assert p.is_report and p.document.is_report
+
+
+@pytest.mark.parametrize(
+    "raw, sym, num",
+    [
+        ("14 -NQ/ĐUK", "14-NQ/ĐUK", "14"),
+        ("141/KH-UBND", "141/KH-UBND", "141"),
+        ("302/2025/NĐ-CP", "302/2025/NĐ-CP", "302"),
+        ("30c/NQ-CP", "30c/NQ-CP", "30c"),
+        ("02 – NQ/ĐUK", "02-NQ/ĐUK", "02"),
+        ("15-KH/ÐUK", "15-KH/ĐUK", "15"),  # Latin eth for Đ
+        ("1673/NQ-UBTVQH15", "1673/NQ-UBTVQH15", "1673"),
+    ],
+)
+def test_header_symbol(raw, sym, num):
+    assert canonical_header_symbol(raw)[:2] == (sym, num)
+
+
+@pytest.mark.parametrize("s, ok", [("Phạm Văn Thịnh", True), ("Lê An", True), ("PHÓ CHỦ TỊCH", False),
+                                   ("Lưu VT", False), ("Sở Nội vụ tỉnh", False)])
+def test_person_name(s, ok):
+    assert is_person_name(s) is ok
+
+
+def test_empty_text():
+    p = parse("")
+    assert p.document.symbol is None and p.body_end == 0
