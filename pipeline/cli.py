@@ -22,9 +22,13 @@ def _err(msg: str) -> None:
 def extract(
     files: List[Path] = typer.Argument(..., help="Files to extract (txt, html, pdf, docx)."),
     as_json: bool = typer.Option(False, "--json", help="Print the RECORDS.md object(s) as JSON."),
-    indent: Optional[int] = typer.Option(None, help="Indent JSON (one file only)."),
+    indent: Optional[int] = typer.Option(None, help="Indent the JSON of a single file."),
 ):
-    """Extract records from FILE(s) without a database."""
+    """Extract records from FILE(s) without a database.
+
+    With --json: one file gives one JSON object; several give one object per
+    line, in order.  Without: a readable summary per file.
+    """
     from pipeline.extract import extract_path
 
     failed = 0
@@ -35,16 +39,47 @@ def extract(
             _err(f"error: {e}")
             failed += 1
             continue
+        except Exception as e:  # one bad file must not stop the batch
+            _err(f"error: {f}: unexpected {type(e).__name__}: {e}")
+            failed += 1
+            continue
         for w in rec.warnings:
             _err(f"warning: {f}: {w}")
-        if as_json or True:
+        if as_json:
             d = rec.to_dict()
-            if len(files) == 1:
-                typer.echo(json.dumps(d, ensure_ascii=False, indent=indent))
-            else:
-                typer.echo(json.dumps(d, ensure_ascii=False))
+            typer.echo(json.dumps(d, ensure_ascii=False, indent=indent if len(files) == 1 else None))
+        else:
+            _print_summary(rec)
     if failed:
         raise typer.Exit(code=1)
+
+
+def _print_summary(rec) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    d = rec.document
+    con.rule(f"[bold]{rec.source}")
+    for label, value in (("Loại", d.doc_type), ("Số", d.symbol), ("Ngày", d.issued_date), ("Nơi ban hành", d.place),
+                         ("Cơ quan", d.issuer), ("Trích yếu", d.title), ("Người ký", d.signer)):
+        con.print(f"[bold]{label}:[/bold] {value if value is not None else '—'}")
+    if rec.references:
+        t = Table(title=f"Văn bản được dẫn chiếu ({len(rec.references)})")
+        for c in ("Loại", "Số hiệu", "Ngày", "Cơ quan", "Quan hệ"):
+            t.add_column(c)
+        for r in rec.references:
+            t.add_row(r.doc_type or "", r.symbol or "", r.date or "", r.issuer or "", r.relation)
+        con.print(t)
+    if rec.obligations:
+        t = Table(title=f"Nhiệm vụ ({len(rec.obligations)})")
+        for c in ("Loại", "Nội dung", "Chủ trì", "Thời hạn", "Định kỳ"):
+            t.add_column(c)
+        for o in rec.obligations:
+            rec_ = o.recurrence if isinstance(o.recurrence, str) or o.recurrence is None else ", ".join(o.recurrence)
+            t.add_row(o.kind, o.text[:120] + ("…" if len(o.text) > 120 else ""), "; ".join(o.actors),
+                      o.deadline or "", rec_ or "")
+        con.print(t)
 
 
 @app.command("eval")
