@@ -1,0 +1,93 @@
+"""Per-stage and end-to-end throughput of extraction, on one core.
+
+    python bench/bench_pipeline.py [DIR] [--repeat N] [--replicate N]
+
+Prints, per stage (read, clean, parse, references, bodies, obligations) and
+end to end: MB/s (of clean text), documents/s, and the peak resident memory
+of the process.  DIR defaults to ../shared/external-corpus.  --replicate N
+runs over N documents drawn cyclically from DIR (a replicated corpus).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+from pipeline.clean import clean
+from pipeline.find.bodies import find_bodies
+from pipeline.find.obligations import find_obligations
+from pipeline.find.references import find_references
+from pipeline.parse import parse
+from pipeline.read import read_path
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.platform()}; {cpu}; {os.cpu_count()} cores visible; Python {platform.python_version()}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    here = Path(__file__).resolve().parents[1]
+    ap.add_argument("dir", nargs="?", default=str(here.parent / "shared" / "external-corpus"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--replicate", type=int, default=0)
+    a = ap.parse_args(argv)
+    files = sorted(p for p in Path(a.dir).iterdir() if p.suffix in (".txt", ".html", ".htm", ".pdf", ".docx"))
+    if not files:
+        print(f"no documents in {a.dir}", file=sys.stderr)
+        return 2
+    if a.replicate:
+        files = [files[i % len(files)] for i in range(a.replicate)]
+    # warm up: load models and tables once, as a long-running process would
+    t0 = clean(read_path(files[0]).text).text
+    p0 = parse(t0)
+    find_obligations(t0, p0, bodies=find_bodies(t0, p0), references=find_references(t0, p0))
+
+    stages = ["read", "clean", "parse", "references", "bodies", "obligations"]
+    best = {s: float("inf") for s in stages}
+    total_best = float("inf")
+    chars = 0
+    for _ in range(max(1, a.repeat)):
+        acc = dict.fromkeys(stages, 0.0)
+        chars = 0
+        t_all = time.perf_counter()
+        for f in files:
+            t = time.perf_counter(); src = read_path(f); acc["read"] += time.perf_counter() - t
+            t = time.perf_counter(); text = clean(src.text).text; acc["clean"] += time.perf_counter() - t
+            t = time.perf_counter(); parsed = parse(text); acc["parse"] += time.perf_counter() - t
+            t = time.perf_counter(); refs = find_references(text, parsed); acc["references"] += time.perf_counter() - t
+            t = time.perf_counter(); bodies = find_bodies(text, parsed); acc["bodies"] += time.perf_counter() - t
+            t = time.perf_counter(); find_obligations(text, parsed, bodies=bodies, references=refs)
+            acc["obligations"] += time.perf_counter() - t
+            chars += len(text)
+        total = time.perf_counter() - t_all
+        total_best = min(total_best, total)
+        for s in stages:
+            best[s] = min(best[s], acc[s])
+    mb = chars * 1.0 / 1e6  # MB of text counted as million characters of clean text
+    print(f"machine: {machine()}")
+    print(f"corpus: {a.dir}  documents: {len(files)}  clean text: {chars:,} chars  (best of {a.repeat})")
+    print(f"{'stage':<14}{'seconds':>10}{'MB/s':>10}{'docs/s':>10}")
+    for s in stages:
+        sec = best[s]
+        print(f"{s:<14}{sec:>10.3f}{(mb / sec if sec else float('inf')):>10.2f}{(len(files) / sec if sec else float('inf')):>10.1f}")
+    print(f"{'end to end':<14}{total_best:>10.3f}{mb / total_best:>10.2f}{len(files) / total_best:>10.1f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {peak:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
