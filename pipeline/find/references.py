@@ -1,6 +1,791 @@
-"""STUB: references finder (replaced by the real one)."""
+"""Find the documents a text cites: ``find_references(text, parsed)``.
+
+Everything that varies is data, compiled once at import:
+
+- ``data/schemes.toml``: the symbol schemes as templates (party
+  ``NUMBER-TYPE/ISSUER``, state ``NUMBER[/YEAR]/TYPE-ISSUER``, laws
+  ``NUMBER/YEAR/QH15``, code-less Công văn ``NUMBER/ISSUER-UNIT``), the
+  character map that folds noise (dashes, ``Ð``, Cyrillic look-alikes), the
+  words around a mention (``số``, ``của``, title leads, stop words), the
+  forms of documents cited by name, alias cues and relation cues;
+- ``data/doc_types.toml``: type words and type codes (with typing slips);
+- ``data/issuers.toml``: issuer codes, their canonical case, sector and level.
+
+The hot path is a handful of compiled regexes over the NFC text (after a
+same-length ``str.translate``, so offsets stay those of ``text``); no word
+segmentation.
+
+Mentions come from five passes, merged in text order, overlaps resolved in
+favour of the fuller form:
+
+1. full mentions anchored on a symbol: type word (or ``văn bản``/``số``)
+   before it, ``ngày …`` and ``của ISSUER`` after it, a title after that;
+2. short forms (``Nghị quyết 57``, ``Đề án 153``), resolved to the symbol of a
+   full mention of the same type and number in the document, or through an
+   alias defined by ``(sau đây gọi là …)``;
+3. documents cited by name (``Luật Tài nguyên nước năm 2023``, ``Hiến pháp``,
+   ``Điều lệ``, ``Nghị quyết Trung ương 4 khóa XII``);
+4. a descriptive phrase followed by its symbol in brackets (``Tờ trình của X
+   về … (Tờ trình số 03-TTr/ĐU, …)``), and later repeats of that phrase;
+5. a cited document named by its type and title (``Nghị định quy định chi tiết
+   …`` after ``Nghị định số 200/2025/NĐ-CP … quy định chi tiết …``).
+
+The document's own symbol (its ``Số:`` line, or for a news report the
+directive it reports) is never a reference.
+"""
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional
 
-def find_references(text, parsed=None):
-    return []
+from pipeline.data import load
+from pipeline.dates import iso
+from pipeline.records import Reference
+
+# ---------------------------------------------------------------------------
+# tables, compiled once
+# ---------------------------------------------------------------------------
+
+_S = load("schemes")
+_T = load("doc_types")
+_I = load("issuers")
+
+_norm = _S["normalise"]
+_MAP = {ord(c): "-" for c in _norm["dashes"]}
+_MAP.update({ord(c): " " for c in _norm["space"]})
+_MAP.update({ord(k): v for k, v in _norm["lookalikes"].items()})
+
+
+def _fold(s: str) -> str:
+    return s.translate(_MAP).casefold()
+
+
+# type words -> canonical name; type codes -> names per sector
+_WORD2TYPE: dict[str, str] = {}
+_CODE: dict[str, list[tuple[str, str, Optional[str]]]] = {}  # fold -> [(code, name, sector|None)]
+_TYPO: dict[str, list[tuple[str, str]]] = {}  # fold typo -> [(code, name)]
+for _t in _T["type"]:
+    _sector = "party" if _t.get("party") else "state" if _t.get("state") else None
+    for _w in _t.get("words", []):
+        _WORD2TYPE[_w.casefold()] = _t["name"]
+    for _c in _t.get("codes", []):
+        _CODE.setdefault(_c.casefold(), []).append((_c, _t["name"], _sector))
+    for _c in _t.get("typos", []):
+        _TYPO.setdefault(_c.casefold(), []).append((_t["codes"][0], _t["name"]))
+for _w in _S["words"]["generic"]:
+    _WORD2TYPE.setdefault(_w.casefold(), "")  # "" = take the type from the code
+
+_ISSUER: dict[str, dict] = {}
+for _i in _I["issuer"]:
+    _ISSUER[_i["code"].casefold()] = _i
+    for _a in _i.get("aliases", []):
+        _ISSUER.setdefault(_a.casefold(), _i)
+_ISSUER_PATTERNS = [(re.compile(p["regex"] + r"\Z", re.I), p["prefix"]) for p in _I.get("pattern", [])]
+_CENTRAL_MARKERS = [w.casefold() for w in _I.get("central_markers", {}).get("words", [])]
+
+
+def issuer_info(code: str) -> Optional[dict]:
+    """The issuers.toml entry of an issuer code (``"QH15"`` → the ``QH`` entry), or None."""
+    if not code:
+        return None
+    f = code.translate(_MAP).casefold()
+    if f in _ISSUER:
+        return _ISSUER[f]
+    for rx, prefix in _ISSUER_PATTERNS:
+        if rx.match(code.translate(_MAP)):
+            return _ISSUER.get(prefix.casefold())
+    return None
+
+
+def _canon_issuer(code: str) -> str:
+    code = code.translate(_MAP)
+    info = _ISSUER.get(code.casefold())
+    if info:
+        return info["code"]
+    for rx, prefix in _ISSUER_PATTERNS:
+        if rx.match(code):
+            return prefix + code[len(prefix):]
+    return code
+
+
+def _alt(words) -> str:
+    """Regex alternation, longest first, spaces matching any whitespace run."""
+    ws = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ws)
+
+
+def _case_variants(words) -> list[str]:
+    out = []
+    for w in words:
+        out += [w, w[:1].upper() + w[1:], w.upper()]
+    return out
+
+
+# ---- symbol schemes --------------------------------------------------------
+_pieces = dict(_S["pieces"])
+_type_codes = [c for (c, _, _) in sum(_CODE.values(), [])] + list(_TYPO)
+_TYPE_RX = "(?i:" + _alt(_type_codes) + ")"
+_known_issuers = [i["code"] for i in _I["issuer"]] + [a for i in _I["issuer"] for a in i.get("aliases", [])]
+_ISSUER_RX = "(?:" + "|".join([p["regex"] for p in _I.get("pattern", [])] +
+                              [re.escape(c) for c in sorted(set(_known_issuers), key=len, reverse=True)]) + ")"
+_SCHEMES = _S["scheme"]
+
+
+def _compile_scheme(k: int, sch: dict) -> str:
+    def sub(m):
+        tok = m.group(1)
+        if tok == "type":
+            body = _TYPE_RX
+        elif tok == "issuer":
+            body = _ISSUER_RX if sch.get("issuer_must_be_known") else \
+                "(?:(?i:" + _ISSUER_RX + ")(?![A-Za-zĐđ0-9])|" + _pieces["code"] + ")"
+        else:
+            body = _pieces[tok]
+        if tok in ("dash", "slash"):
+            return body
+        return f"(?P<{tok}_{k}>{body})"
+
+    return re.sub(r"\{(\w+)\}", sub, sch["pattern"])
+
+
+_SYM_RE = re.compile(
+    r"(?<![\w/.\-])(?:" + "|".join(f"(?P<s{k}>{_compile_scheme(k, s)})" for k, s in enumerate(_SCHEMES)) +
+    r")(?![\w/]|-\w)"
+)
+
+_W = _S["words"]
+_NUMBER_WORD = _alt(_case_variants(_W["number_word"]))
+_TYPEWORDS = list(_WORD2TYPE)
+_TYPEWORD_ALT = _alt(_case_variants(_TYPEWORDS))
+# what stands before a symbol: [type word [≤2 lower-case words]] [số[:]]
+_LEFT_RE = re.compile(
+    rf"(?:(?<!\w)(?P<tw>{_TYPEWORD_ALT})(?P<q>(?:[ \t]+[a-zà-ỹđ]+){{0,{int(_W['max_qualifiers'])}}}?)\s+)?"
+    rf"(?:(?<!\w)(?P<so>{_NUMBER_WORD})[ \t]*:?\s*)?\Z"
+)
+_DATE = (r"(?P<d>\d{1,2})[ \t]*[/.-][ \t]*(?P<m>\d{1,2})[ \t]*[/.-][ \t]*(?P<y>(?:19|20)\d{2})(?!\d)"
+         r"|(?P<d2>\d{1,2})\s+(?i:tháng)\s+(?P<m2>\d{1,2})\s*,?\s+(?i:năm)\s+(?P<y2>(?:19|20)\d{2})(?!\d)")
+_DATE_AFTER_RE = re.compile(r"[ \t]*,?\s*(?i:ngày)[ \t]+(?:" + _DATE + ")")
+_YEAR_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?i:năm)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)")
+_ISSUER_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*(?:" + _alt(_case_variants(_W["issuer_lead"])) + r")[ \t]+(?=\w)")
+_TOKEN_RE = re.compile(r"[ \t]*([^\s,;.:()\[\]“”\"'!?…]+)")
+_TITLE_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*[“\"]?(?=(?i:" + _alt(_W["title_lead"]) + r")(?!\w))")
+
+
+def _phrases(words) -> dict[str, list[tuple[str, ...]]]:
+    """Stop phrases indexed by their first word (case-folded)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for w in words:
+        toks = tuple(w.casefold().split())
+        out.setdefault(toks[0], []).append(toks)
+    for v in out.values():
+        v.sort(key=len, reverse=True)
+    return out
+
+
+_ISSUER_STOPS = _phrases(_W["issuer_stops"])
+_NAME_STOPS = _phrases(_W["name_stops"])
+_MAX_NAME = int(_W.get("max_name_words", 12))
+
+# ---- named, short and alias forms ------------------------------------------
+_NAMED: dict[str, dict] = {}
+for _n in _S.get("named", []):
+    for _tn in _n["types"]:
+        _NAMED[_tn] = _n
+_TITLE_TYPEWORDS = [w for w in _TYPEWORDS if _WORD2TYPE[w]]
+_TW_RE = re.compile(r"(?<!\w)(?P<tw>" + _alt([w[:1].upper() + w[1:] for w in _TITLE_TYPEWORDS] +
+                                         [w.upper() for w in _TITLE_TYPEWORDS]) + r")(?!\w)")
+_SHORT_RE = re.compile(r"[ \t]+(?:(?i:số)[ \t]*)?(?P<n>\d{1,5}[a-zđ]?)(?![\w/]|[ \t]*[-/][ \t]*[A-Za-zĐđ])")
+_UNIT_AFTER_RE = re.compile(r"[ \t]*(?i:năm|tháng|ngày|giờ|lần|%|người|tỷ|triệu)(?!\w)")
+_NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []))
+_ALIAS_RE = re.compile(r"\(\s*(?i:" + _alt(_S["alias"]["lead"]) + r")\s+(?P<a>[^()\n]{1,80}?)\s*\)")
+
+# ---- relations -------------------------------------------------------------
+_R = _S["relation"]
+_CUES: list[tuple[str, str]] = []
+for _rel in ("based_on", "implements", "replaces", "amends", "repeals", "cites"):
+    for _c in _R.get(_rel, []):
+        _CUES.append((_c, _rel))
+_CUE_RE = re.compile(r"(?<!\w)(?P<c>" + _alt([c for c, _ in _CUES]) + r")(?!\w)", re.I)
+_CUE_REL = {" ".join(c.casefold().split()): r for c, r in _CUES}
+_ASSESS_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("assessment", [])) + r")(?!\w)", re.I)
+_SELF_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("self_words", [])) + r")(?!\w)", re.I)
+_MAX_GAP = int(_R.get("max_gap_words", 6))
+_BASED_ON_LINE_RE = re.compile(r"(?:" + _alt(_case_variants(_R.get("based_on", []))) + r")(?!\s+(?i:vào))")
+_WORD_RE = re.compile(r"\w+")
+_SENT_END_RE = re.compile(r"[.!?](?=\s)|\n\s*\n|;\s*\n|:\s*\n")
+
+# the document's own number line: "Số: 141/KH-UBND", "Số 37-HD/BTGDVTW"
+_OWN_LINE_RE = re.compile(r"(?m)^[ \t*]*(?:Số|SỐ|số)[ \t]*:?[ \t]*(?=\d)")
+_REPORT_ISSUE_RE = re.compile(r"(?i:(?:vừa|đã|mới)?[ \t]*(?:ký[ \t]+)?ban[ \t]+hành|(?:vừa|đã|mới)[ \t]+ký|ký)[ \t]+\Z")
+
+
+# ---------------------------------------------------------------------------
+# mentions
+# ---------------------------------------------------------------------------
+
+@dataclass
+class _M:
+    start: int
+    end: int
+    kind: str  # full, short, named, phrase, titled
+    doc_type: Optional[str] = None
+    symbol: Optional[str] = None
+    number: Optional[str] = None
+    date: Optional[str] = None
+    issuer: Optional[str] = None
+    title: Optional[str] = None
+    year: Optional[int] = None
+    sym_start: int = -1
+    title_end: int = -1
+    extra: dict = field(default_factory=dict)
+
+
+_PRIORITY = {"full": 0, "phrase": 1, "titled": 2, "short": 3, "named": 4}
+
+
+def _date_of(m: re.Match) -> Optional[str]:
+    if m.group("d"):
+        return iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    return iso(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
+
+
+def _stop_at(tokens: list[str], i: int, stops, caps_ctx: bool) -> bool:
+    tok = tokens[i]
+    if not caps_ctx and not tok[:1].islower():
+        return False
+    cands = stops.get(tok.casefold())
+    if not cands:
+        return False
+    low = [t.casefold() for t in tokens[i:i + 4]]
+    return any(tuple(low[:len(p)]) == p for p in cands)
+
+
+def _tokens_from(s: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
+    """Up to ``limit`` tokens of the same line from ``pos``: (token, start, end)."""
+    out = []
+    while len(out) < limit:
+        m = _TOKEN_RE.match(s, pos)
+        if not m:
+            break
+        out.append((m.group(1), m.start(1), m.end(1)))
+        pos = m.end()
+    return out
+
+
+def _issuer_after(s: str, pos: int) -> Optional[tuple[str, int]]:
+    """``của ISSUER`` at ``pos``: (issuer as written, end) or None."""
+    m = _ISSUER_LEAD_RE.match(s, pos)
+    if not m:
+        return None
+    toks = _tokens_from(s, m.end(), 14)
+    if not toks or not toks[0][0][:1].isupper():
+        return None
+    caps = all(t.isupper() and len(t) > 1 for t, _, _ in toks[:2])
+    words = [t for t, _, _ in toks]
+    end = None
+    for i, (t, _, e) in enumerate(toks):
+        if i > 0 and _stop_at(words, i, _ISSUER_STOPS, caps):
+            break
+        if i > 0 and caps and not t.isupper() and not t.isdigit():
+            break
+        end = e
+    if end is None:
+        return None
+    return s[toks[0][1]:end], end
+
+
+def _extend_right(s: str, m: _M) -> None:
+    """Date, issuer, date (in either order) directly after the mention."""
+    pos = m.end
+    d = _DATE_AFTER_RE.match(s, pos)
+    if d:
+        m.date, pos = _date_of(d), d.end()
+    iss = _issuer_after(s, pos)
+    if iss:
+        m.issuer, pos = iss
+        if not m.date:
+            d = _DATE_AFTER_RE.match(s, pos)
+            if d:
+                m.date, pos = _date_of(d), d.end()
+    m.end = pos
+
+
+def _title_after(s: str, pos: int) -> tuple[Optional[str], int]:
+    t = _TITLE_LEAD_RE.match(s, pos)
+    if not t:
+        return None, pos
+    start = t.end()
+    quoted = s[t.start():t.end()].rstrip().endswith(("“", '"'))
+    stop = len(s)
+    for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”\"]" if quoted else r"[”]"):
+        mm = re.compile(rx).search(s, start, min(len(s), start + 300))
+        if mm:
+            stop = min(stop, mm.start())
+    stop = min(stop, start + 300)
+    title = s[start:stop].strip(" ,“”\"\t")
+    return (title or None), stop
+
+
+def _type_from_code(code_fold: str, sector: str, word_type: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """(canonical code, doc_type) for a type code as read, given the scheme's sector and the type word."""
+    cands = _CODE.get(code_fold)
+    if cands:
+        names = [n for (_, n, sec) in cands if sec in (None, sector)] or [n for (_, n, _) in cands]
+        codes = {n: c for (c, n, sec) in cands if sec in (None, sector)} or {n: c for (c, n, _) in cands}
+        if word_type and word_type in names:
+            return codes[word_type], word_type
+        name = min(names, key=len)
+        return codes[name], name
+    typo = _TYPO.get(code_fold)
+    if typo:
+        for code, name in typo:
+            if word_type == name:
+                return code, name
+        return None, None  # a slip we cannot vouch for: keep as written
+    return None, None
+
+
+def _full_mentions(s: str) -> list[_M]:
+    out = []
+    for m in _SYM_RE.finditer(s):
+        k = next(i for i in range(len(_SCHEMES)) if m.group(f"s{i}") is not None)
+        sch = _SCHEMES[k]
+        g = {name.rsplit("_", 1)[0]: v for name, v in m.groupdict().items()
+             if v is not None and name.endswith(f"_{k}")}
+        number, year = g["number"], g.get("year")
+        issuer_raw = g["issuer"]
+        # the words before the symbol
+        w0 = max(0, m.start() - 80)
+        left = _LEFT_RE.search(s, w0, m.start())
+        start, word_type = m.start(), None
+        has_word = False
+        if left and left.start() < m.start():
+            if left.group("tw"):
+                wt = _WORD2TYPE.get(" ".join(left.group("tw").casefold().split()))
+                if left.group("q") and not left.group("so"):
+                    # qualifier words only between a type word and "số"
+                    pass
+                else:
+                    start, has_word = left.start("tw"), True
+                    word_type = wt or None
+            if not has_word and left.group("so"):
+                start = left.start("so")
+        info = issuer_info(issuer_raw)
+        sector = info["sector"] if info else sch["sector"]
+        if sch["name"] == "codeless" and g.get("issuer", "").casefold() in _CODE:
+            continue
+        type_code, doc_type = None, None
+        if "type" in g:
+            type_code, doc_type = _type_from_code(g["type"].translate(_MAP).casefold(), sector, word_type)
+            if type_code is None:
+                type_code = g["type"].translate(_MAP)
+        if sch.get("doc_type"):
+            doc_type = sch["doc_type"]
+        if word_type:
+            doc_type = word_type
+        elif sch["name"] == "law" and not doc_type:
+            doc_type = None
+        issuer = _canon_issuer(issuer_raw)
+        unit = g.get("unit")
+        num = number.translate(_MAP)
+        if sch["name"] == "law":
+            symbol = f"{num}/{year}/{issuer}"
+        elif sch["name"] == "codeless":
+            symbol = f"{num}/{year + '/' if year else ''}{issuer}-{unit.translate(_MAP)}"
+        elif sector == "party" and not year and not unit:
+            symbol = f"{num}-{type_code}/{issuer}"
+        else:
+            symbol = f"{num}/{year + '/' if year else ''}{type_code}-{issuer}"
+            if unit:
+                symbol += "-" + unit.translate(_MAP)
+        mm = _M(start, m.end(), "full", doc_type=doc_type, symbol=symbol, number=num, sym_start=m.start())
+        if year:
+            mm.year = int(year)
+        mm.extra["code_issuer"] = issuer
+        mm.extra["has_word"] = has_word
+        _extend_right(s, mm)
+        if mm.date and not mm.year:
+            mm.year = int(mm.date[:4])
+        mm.title, mm.title_end = _title_after(s, mm.end)
+        out.append(mm)
+    return out
+
+
+def _name_tokens(s: str, pos: int, form: str, caps: bool) -> int:
+    """End of a name that starts at ``pos`` (right after the type word), or ``pos``."""
+    toks = _tokens_from(s, pos, _MAX_NAME + 2)
+    words = [t for t, _, _ in toks]
+    end = pos
+    for i, (t, st, e) in enumerate(toks):
+        if "\n" in s[end:st]:
+            break
+        if _stop_at(words, i, _NAME_STOPS, caps):
+            break
+        if form == "alone" and not (t[:1].isupper() or t.isdigit()):
+            break
+        if t.isdigit() and len(t) == 4 and i > 0 and words[i - 1].casefold() == "năm":
+            break
+        if t.casefold() == "năm":
+            break
+        if caps and not t.isupper() and not t.isdigit():
+            break
+        end = e
+        if i + 1 >= _MAX_NAME:
+            break
+    return end
+
+
+def _not_yet(s: str, start: int) -> bool:
+    toks = _WORD_RE.findall(s[max(0, start - 40):start])[-4:]
+    low = [t.casefold() for t in toks]
+    for i in range(len(low)):
+        for p in _NOT_YET.get(low[i], ()):
+            if tuple(low[i:i + len(p)]) == p and i + len(p) == len(low):
+                return True
+    return False
+
+
+def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
+    out = []
+    for m in _TW_RE.finditer(s):
+        a, b = m.start(), m.end()
+        if any(x <= a < y for x, y in taken):
+            continue
+        tw = m.group("tw")
+        dtype = _WORD2TYPE.get(" ".join(tw.casefold().split()))
+        if not dtype:
+            continue
+        caps = tw.isupper()
+        sh = _SHORT_RE.match(s, b)
+        if sh:
+            n = sh.group("n")
+            mm = _M(a, sh.end(), "short", doc_type=dtype, number=n)
+            mm.extra["unit_after"] = bool(_UNIT_AFTER_RE.match(s, sh.end()))
+            _extend_right(s, mm)
+            out.append(mm)
+            continue
+        spec = _NAMED.get(dtype)
+        if not spec or caps:
+            continue
+        form = spec["form"]
+        if form == "alone":
+            end = _name_tokens(s, b, "alone", False)
+        elif form == "name":
+            t = _TOKEN_RE.match(s, b)
+            if not t or "\n" in s[b:t.start(1)]:
+                continue
+            first = t.group(1)
+            if not (first[:1].isupper() or (len(first) > 1 and first.isupper())):
+                continue
+            if _TW_RE.match(s, t.start(1)):
+                continue
+            end = _name_tokens(s, b, "name", False)
+        else:
+            rest = s[b:b + 40]
+            ok = False
+            for w in spec.get("after", []):
+                mw = re.match(r"[ \t]+" + r"\s+".join(map(re.escape, w.split())) + r"(?!\w)", rest)
+                if mw:
+                    ok = True
+                    break
+            if not ok:
+                continue
+            end = _name_tokens(s, b, "after", False)
+        if end <= b and form != "alone":
+            continue
+        if _not_yet(s, a):
+            continue
+        mm = _M(a, end, "named", doc_type=dtype)
+        # "ngày 13 tháng 11 năm 2008" / "năm 2023" after the name; a comma may
+        # split a name that a date closes ("Luật Cán bộ, công chức ngày …")
+        d = _DATE_AFTER_RE.match(s, end)
+        if not d and s.startswith(",", end):
+            toks = _tokens_from(s, end + 1, 5)
+            e2 = end + 1
+            for i, (t, st, e) in enumerate(toks):
+                if not t[:1].islower() or _stop_at([x for x, _, _ in toks], i, _NAME_STOPS, False):
+                    break
+                e2 = e
+                d2 = _DATE_AFTER_RE.match(s, e2)
+                if d2:
+                    d = d2
+                    break
+        if d:
+            mm.date, mm.end = _date_of(d), d.end()
+            mm.year = int(mm.date[:4]) if mm.date else None
+        else:
+            y = _YEAR_AFTER_RE.match(s, end)
+            if y:
+                mm.end, mm.year = y.end(), int(y.group("y"))
+        iss = _issuer_after(s, mm.end)
+        if iss:
+            mm.issuer, mm.end = iss
+        out.append(mm)
+    return out
+
+
+def _phrase_mentions(s: str, fulls: list[_M]) -> list[_M]:
+    """``Tờ trình của X về … (Tờ trình số …)``: the phrase carries the bracketed symbol."""
+    out = []
+    keys: dict[tuple[str, str], _M] = {}
+    for f in fulls:
+        j = f.start - 1
+        while j >= 0 and s[j] in " \t":
+            j -= 1
+        if j < 0 or s[j] != "(" or not f.doc_type:
+            continue
+        seg_start = max(0, f.start - 600)
+        seg = s[seg_start:j]
+        cut = max(seg.rfind(". "), seg.rfind("\n"), seg.rfind(";"))
+        seg0 = seg_start + cut + 1
+        best = None
+        for m in _TW_RE.finditer(s, seg0, j):
+            dtype = _WORD2TYPE.get(" ".join(m.group("tw").casefold().split()))
+            if dtype != f.doc_type:
+                continue
+            iss = _issuer_after(s, m.end())
+            if iss and s[m.end():].lstrip(" \t").casefold().startswith("của"):
+                best = (m.start(), iss)
+                break
+        if not best:
+            continue
+        a, (issuer, end) = best
+        p = _M(a, end, "phrase", doc_type=f.doc_type, symbol=f.symbol, number=f.number, issuer=issuer,
+               year=f.year)
+        out.append(p)
+        keys[(f.doc_type, " ".join(issuer.casefold().split()))] = p
+    if keys:
+        for m in _TW_RE.finditer(s):
+            dtype = _WORD2TYPE.get(" ".join(m.group("tw").casefold().split()))
+            if not dtype:
+                continue
+            iss = _issuer_after(s, m.end())
+            if not iss:
+                continue
+            src = keys.get((dtype, " ".join(iss[0].casefold().split())))
+            if src and m.start() != src.start and not s[m.end():iss[1]].lstrip().casefold().startswith("số"):
+                out.append(_M(m.start(), iss[1], "phrase", doc_type=dtype, symbol=src.symbol, number=src.number,
+                              issuer=iss[0], year=src.year))
+    return out
+
+
+def _titled_mentions(s: str, fulls: list[_M]) -> list[_M]:
+    """A cited document named again by type word + its title."""
+    out = []
+    seen = set()
+    for f in fulls:
+        if not f.title or not f.doc_type or f.title.casefold().startswith(("về", "v/v")):
+            continue
+        words = f.title.split()
+        if len(words) < 4:
+            continue
+        words_of_type = [w for w, t in _WORD2TYPE.items() if t == f.doc_type]
+        key = (f.doc_type, " ".join(w.casefold() for w in words))
+        if key in seen:
+            continue
+        seen.add(key)
+        rx = re.compile(r"(?<!\w)(?:" + _alt(words_of_type) + r")\s+" + r"\s+".join(map(re.escape, words)) +
+                        r"(?!\w)", re.I)
+        for m in rx.finditer(s):
+            out.append(_M(m.start(), m.end(), "titled", doc_type=f.doc_type, symbol=f.symbol, number=f.number,
+                          year=f.year))
+    return out
+
+
+def _aliases(s: str, mentions: list[_M]) -> tuple[dict[str, _M], list[tuple[int, int]]]:
+    amap, spans = {}, []
+    for m in _ALIAS_RE.finditer(s):
+        spans.append((m.start(), m.end()))
+        prev = [x for x in mentions if x.end <= m.start() and x.kind == "full"]
+        if prev and m.start() - prev[-1].end < 400:
+            amap[" ".join(m.group("a").casefold().split())] = prev[-1]
+    return amap, spans
+
+
+def _own_symbols(s: str, parsed, fulls: list[_M]) -> set[str]:
+    own = set()
+    doc = getattr(parsed, "document", None) if parsed is not None else None
+    if doc is not None and doc.symbol:
+        own.add(_symkey(doc.symbol))
+        return own
+    # fallback: the "Số: …" line of the header
+    head_end = getattr(parsed, "header_end", 0) or 0
+    limit = max(head_end, min(len(s), 1500))
+    for f in fulls:
+        if f.sym_start > limit:
+            break
+        ls = s.rfind("\n", 0, f.sym_start) + 1
+        if _OWN_LINE_RE.match(s, ls) and s[ls:f.sym_start].strip(" \t*:").casefold() in ("số", ""):
+            own.add(_symkey(f.symbol))
+            return own
+    # a news report: "… vừa ban hành Chỉ thị số 35-CT/TU …" early in the text
+    for f in fulls:
+        if f.start > min(len(s) // 3, 1500):
+            break
+        if _REPORT_ISSUE_RE.search(s, max(0, f.start - 30), f.start):
+            own.add(_symkey(f.symbol))
+            break
+    return own
+
+
+def _symkey(sym: Optional[str]) -> Optional[str]:
+    if not sym:
+        return None
+    return re.sub(r"\s+", "", sym.translate(_MAP)).casefold()
+
+
+# ---------------------------------------------------------------------------
+# relations
+# ---------------------------------------------------------------------------
+
+def _sentence_start(s: str, pos: int) -> int:
+    lo = max(0, pos - 600)
+    last = lo
+    for m in _SENT_END_RE.finditer(s, lo, pos):
+        last = m.end()
+    return last
+
+
+def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header_end: int) -> str:
+    ls = s.rfind("\n", 0, m.start) + 1
+    line_head = s[ls:m.start].lstrip(" \t-–•*")
+    sent0 = _sentence_start(s, m.start)
+    if _BASED_ON_LINE_RE.match(line_head) and ls >= sent0 - 1:
+        return "based_on"
+    if _BASED_ON_LINE_RE.match(line_head) and prev is not None and prev_rel == "based_on" and prev.end >= sent0:
+        return "based_on"
+    if prev is not None and prev.end >= sent0:
+        gap0 = max(sent0, prev.end, prev.title_end if prev.title_end <= m.start else -1)
+    else:
+        gap0 = sent0
+    gap = s[gap0:m.start]
+    cues = list(_CUE_RE.finditer(gap))
+    if not cues:
+        if prev is not None and prev.end >= sent0 and prev_rel:
+            return prev_rel if prev_rel != "based_on" or _BASED_ON_LINE_RE.match(line_head) else "cites"
+        return "cites"
+    # nearest cue; at the same end the longest
+    c = max(cues, key=lambda x: (x.end(), x.end() - x.start()))
+    rel = _CUE_REL.get(" ".join(c.group("c").casefold().split()), "cites")
+    between = len(_WORD_RE.findall(gap[c.end():]))
+    if rel == "implements":
+        if between > _MAX_GAP:
+            return "cites"
+        before = gap[:c.start()]
+        bw = _WORD_RE.findall(before)[-4:]
+        if bw and _ASSESS_RE.search(" ".join(bw)):
+            return "cites"
+        return "implements"
+    if rel == "based_on":
+        return "cites"  # "căn cứ" inside a sentence: not the document's own basis
+    if rel in ("replaces", "amends", "repeals"):
+        if between > 3:
+            return "cites"
+        if m.start < header_end or _SELF_RE.search(s[sent0:gap0 + c.start()]) or \
+                re.match(r"\s*(?:\d+[.)]\s*)?$", s[sent0:gap0 + c.start()]):
+            return rel
+        return "cites"
+    return "cites"
+
+
+# ---------------------------------------------------------------------------
+# API
+# ---------------------------------------------------------------------------
+
+def find_references(text: str, parsed=None) -> list[Reference]:
+    """Every mention of another document in ``text``, in text order.
+
+    ``parsed`` (pipeline.parse.Parsed) gives ``header_end`` and the
+    document's own symbol; it may be None.
+    """
+    s = text.translate(_MAP)
+    header_end = getattr(parsed, "header_end", 0) or 0 if parsed is not None else 0
+    fulls = _full_mentions(s)
+    own = _own_symbols(s, parsed, fulls)
+    fulls = [f for f in fulls if _symkey(f.symbol) not in own]
+    taken = [(f.start, f.end) for f in fulls]
+    amap, alias_spans = _aliases(s, fulls)
+    others = _named_and_short(s, taken)
+    phrases = _phrase_mentions(s, fulls)
+    titled = _titled_mentions(s, fulls)
+
+    # short forms: through an alias, else a full mention of the same type and number
+    shorts = []
+    for m in others:
+        if any(a <= m.start < b for a, b in alias_spans):
+            continue
+        if m.kind != "short":
+            shorts.append(m)
+            continue
+        key = " ".join(s[m.start:m.start + len(s[m.start:m.end].split(" của")[0])].casefold().split())
+        src = amap.get(key)
+        if src is None:
+            same = [f for f in fulls if f.doc_type == m.doc_type and f.number == m.number]
+            if same:
+                before = [f for f in same if f.start < m.start]
+                src = before[-1] if before else same[0]
+        if src is not None:
+            m.symbol, m.year = src.symbol, src.year
+        else:
+            if m.extra.get("unit_after") or re.fullmatch(r"(?:19|20)\d\d", m.number or ""):
+                continue
+            if m.doc_type not in ("Đề án", "Nghị quyết", "Chỉ thị", "Kết luận", "Quyết định", "Chương trình",
+                                  "Kế hoạch", "Quy định", "Nghị định", "Thông tư", "Thông báo", "Hướng dẫn"):
+                continue
+        shorts.append(m)
+
+    allm = [m for m in fulls + phrases + titled + shorts if _symkey(m.symbol) not in own or m.symbol is None]
+    # overlaps: keep the fuller form
+    allm.sort(key=lambda m: (_PRIORITY[m.kind], -(m.end - m.start), m.start))
+    kept: list[_M] = []
+    for m in allm:
+        if any(m.start < k.end and k.start < m.end for k in kept):
+            continue
+        kept.append(m)
+    kept.sort(key=lambda m: m.start)
+
+    refs = []
+    prev, prev_rel = None, None
+    for m in kept:
+        rel = _relation(s, m, prev, prev_rel, header_end)
+        refs.append(Reference(text=text[m.start:m.end], start=m.start, end=m.end, doc_type=m.doc_type,
+                              symbol=m.symbol, number=m.number, date=m.date, issuer=m.issuer, relation=rel,
+                              title=m.title, year=m.year))
+        prev, prev_rel = m, rel
+    return refs
+
+
+def canonical_symbol(raw: str, type_word: Optional[str] = None) -> Optional[str]:
+    """The canonical form of one symbol as written (``"02- NQ/ĐUK"`` → ``"02-NQ/ĐUK"``), or None."""
+    probe = (type_word + " số " if type_word else "") + raw
+    ms = _full_mentions(probe.translate(_MAP))
+    return ms[0].symbol if ms else None
+
+
+def parse_symbol(symbol: str) -> Optional[dict]:
+    """Parts of a symbol: number, year, type code, issuer code, unit, sector, scheme; None if no scheme fits."""
+    s = symbol.translate(_MAP).strip()
+    m = _SYM_RE.fullmatch(s)
+    if not m:
+        m = _SYM_RE.search(s)
+        if not m:
+            return None
+    k = next(i for i in range(len(_SCHEMES)) if m.group(f"s{i}") is not None)
+    g = {name.rsplit("_", 1)[0]: v for name, v in m.groupdict().items() if v is not None and name.endswith(f"_{k}")}
+    info = issuer_info(g["issuer"])
+    return {
+        "scheme": _SCHEMES[k]["name"],
+        "number": g["number"],
+        "year": int(g["year"]) if g.get("year") else None,
+        "type": g.get("type"),
+        "issuer": _canon_issuer(g["issuer"]),
+        "unit": g.get("unit"),
+        "sector": info["sector"] if info else _SCHEMES[k]["sector"],
+        "level": info["level"] if info else None,
+    }
+
+
+def nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
