@@ -1,18 +1,252 @@
-"""Named cleaning steps.  STUB: NFC only; the real steps replace this."""
+"""Named, composable cleaning steps; every offset of the clean text maps back to
+the input text (``Cleaned.to_source``).
+
+Steps (in the default order):
+    nfc            Unicode NFC (combining tone marks composed)
+    line_endings   CRLF / CR / U+2028 / form feed -> "\\n"
+    invisible      zero-width characters and BOMs dropped; NBSP -> space
+    clutter        web-site clutter lines and blocks (patterns: data/clutter.toml)
+    markdown       ``**`` / ``__`` emphasis markers left by scrapes
+    dup_lines      a long line repeated right after itself (image alt + caption)
+    strip_lines    leading / trailing spaces and tabs of each line
+    blank_lines    runs of blank lines squeezed to one blank line; leading and
+                   trailing blank lines dropped
+
+Nothing else is changed: punctuation spacing, body text and line breaks inside
+paragraphs stay as they were.
+"""
 from __future__ import annotations
 
+import bisect
+import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from pipeline import data
+
+Edit = tuple  # (start, end, replacement) in the step's input text
 
 
 @dataclass
 class Cleaned:
     text: str
     steps: list = field(default_factory=list)
+    offsets: list = field(default_factory=list, repr=False)  # clean index -> input index (len(text)+1 entries)
 
     def to_source(self, i: int) -> int:
-        return i
+        """Offset in the input text of clean-text offset ``i`` (0 <= i <= len(text))."""
+        if not self.offsets:
+            return i
+        if i < 0:
+            i = 0
+        if i >= len(self.offsets):
+            return self.offsets[-1]
+        return self.offsets[i]
+
+    def from_source(self, j: int) -> int:
+        """The first clean-text offset whose source offset is >= ``j``."""
+        if not self.offsets:
+            return j
+        return min(bisect.bisect_left(self.offsets, j), len(self.text))
 
 
-def clean(text: str) -> Cleaned:
-    return Cleaned(unicodedata.normalize("NFC", text), ["nfc"])
+# ------------------------------------------------------------------ machinery
+def _apply(text: str, edits: list[Edit], offsets: list[int]) -> tuple[str, list[int]]:
+    """Apply sorted, non-overlapping edits; compose the offset map."""
+    if not edits:
+        return text, offsets
+    out: list[str] = []
+    new_off: list[int] = []
+    pos = 0
+    for start, end, rep in edits:
+        if start < pos:
+            continue  # overlapping edit: skip
+        out.append(text[pos:start])
+        new_off.extend(offsets[pos:start])
+        out.append(rep)
+        if rep and len(rep) == end - start:
+            new_off.extend(offsets[start:end])
+        else:
+            new_off.extend([offsets[start]] * len(rep))
+        pos = end
+    out.append(text[pos:])
+    new_off.extend(offsets[pos:])  # includes the end sentinel
+    return "".join(out), new_off
+
+
+# ------------------------------------------------------------------ steps
+_COMBINING_RUN = re.compile(r".[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+", re.S)
+
+
+def step_nfc(text: str) -> list[Edit]:
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    edits = []
+    for m in _COMBINING_RUN.finditer(text):
+        s = m.group(0)
+        n = unicodedata.normalize("NFC", s)
+        if n != s:
+            edits.append((m.start(), m.end(), n))
+    # characters whose NFC form differs on their own (singletons, e.g. U+212B)
+    rest = []
+    covered = {i for a, b, _ in edits for i in range(a, b)}
+    for i, ch in enumerate(text):
+        if ord(ch) > 0x7F and i not in covered:
+            n = unicodedata.normalize("NFC", ch)
+            if n != ch:
+                rest.append((i, i + 1, n))
+    return sorted(edits + rest)
+
+
+def step_line_endings(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", text)]
+
+
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\u00a0\u202f\u2007]")
+
+
+def step_invisible(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), " " if m.group(0) in "\u00a0\u202f\u2007" else "")
+            for m in _INVISIBLE.finditer(text)]
+
+
+@functools.lru_cache(maxsize=1)
+def _clutter():
+    t = data.load("clutter")
+    lines = [re.compile(p, re.I) for p in t.get("lines", {}).get("patterns", [])]
+    blocks = [(re.compile(b["head"], re.I), [re.compile(f, re.I) for f in b.get("follow", [])],
+               int(b.get("max_follow", 10))) for b in t.get("blocks", [])]
+    return lines, blocks
+
+
+def _lines(text: str):
+    """(start, end_without_newline, end_with_newline) of each line."""
+    pos = 0
+    n = len(text)
+    while pos < n:
+        e = text.find("\n", pos)
+        if e < 0:
+            yield pos, n, n
+            return
+        yield pos, e, e + 1
+        pos = e + 1
+
+
+def step_clutter(text: str) -> list[Edit]:
+    line_pats, blocks = _clutter()
+    lines = list(_lines(text))
+    drop = [False] * len(lines)
+    for k, (s, e, _) in enumerate(lines):
+        ln = text[s:e].strip()
+        if not ln:
+            continue
+        if any(p.fullmatch(ln) for p in line_pats):
+            drop[k] = True
+            continue
+        for head, follow, max_follow in blocks:
+            if head.fullmatch(ln):
+                drop[k] = True
+                j, taken = k + 1, 0
+                while j < len(lines) and taken < max_follow:
+                    nxt = text[lines[j][0]:lines[j][1]].strip()
+                    if not nxt:
+                        j += 1
+                        continue
+                    if any(f.fullmatch(nxt) for f in follow):
+                        for b in range(k + 1, j + 1):
+                            drop[b] = True
+                        taken += 1
+                        j += 1
+                    else:
+                        break
+                break
+    return [(s, full, "") for (s, _, full), d in zip(lines, drop) if d]
+
+
+# ``**bold**`` / ``__bold__`` markers; a run of 3+ underscores is a rule line, kept.
+_MD = re.compile(r"(?<![*\\])\*\*(?!\*)|(?<!\w)__(?=[^\W_])|(?<=[^\W_])__(?!\w)")
+
+
+def step_markdown(text: str) -> list[Edit]:
+    if "**" not in text and "__" not in text:
+        return []
+    return [(m.start(), m.end(), "") for m in _MD.finditer(text)]
+
+
+def step_dup_lines(text: str) -> list[Edit]:
+    """A line repeated on the very next line (no blank line between) and nowhere
+    else: an image's alt text followed by the same caption.  Table cells that
+    repeat (separated by blank lines, or many times) are kept."""
+    edits = []
+    prev = None
+    lines = list(_lines(text))
+    for s, e, full in lines:
+        ln = text[s:e].strip()
+        if prev is not None and ln and ln == prev[0] and len(ln) >= 30 and " " in ln:
+            if sum(1 for a, b, _ in lines if text[a:b].strip() == ln) == 2:
+                edits.append((prev[1], prev[2], ""))  # drop the first copy
+        prev = (ln, s, full)
+    return edits
+
+
+def step_strip_lines(text: str) -> list[Edit]:
+    edits = []
+    for s, e, _ in _lines(text):
+        ln = text[s:e]
+        lead = len(ln) - len(ln.lstrip(" \t"))
+        if lead == len(ln):
+            if ln:
+                edits.append((s, e, ""))
+            continue
+        trail = len(ln) - len(ln.rstrip(" \t"))
+        if lead:
+            edits.append((s, s + lead, ""))
+        if trail:
+            edits.append((e - trail, e, ""))
+    return edits
+
+
+def step_blank_lines(text: str) -> list[Edit]:
+    edits = []
+    m = re.match(r"\n+", text)
+    if m:
+        edits.append((0, m.end(), ""))
+    for m in re.finditer(r"\n{3,}", text):
+        if m.start() == 0:
+            continue
+        if m.end() == len(text):
+            break
+        edits.append((m.start(), m.end(), "\n\n"))
+    m = re.search(r"\n{2,}\Z", text)
+    if m and m.start() > 0:
+        edits.append((m.start(), m.end(), "\n"))
+    return sorted(edits)
+
+
+STEPS = {
+    "nfc": step_nfc,
+    "line_endings": step_line_endings,
+    "invisible": step_invisible,
+    "clutter": step_clutter,
+    "markdown": step_markdown,
+    "dup_lines": step_dup_lines,
+    "strip_lines": step_strip_lines,
+    "blank_lines": step_blank_lines,
+}
+DEFAULT_STEPS = tuple(STEPS)
+
+
+def clean(text: str, steps=DEFAULT_STEPS) -> Cleaned:
+    """Run the named steps in order.  ``steps`` lists step names (see STEPS)
+    or callables ``f(text) -> [(start, end, replacement), ...]``."""
+    offsets = list(range(len(text) + 1))
+    applied = []
+    for st in steps:
+        fn = STEPS[st] if isinstance(st, str) else st
+        name = st if isinstance(st, str) else getattr(st, "__name__", "custom")
+        edits = fn(text)
+        if edits:
+            text, offsets = _apply(text, sorted(edits, key=lambda e: (e[0], e[1])), offsets)
+            applied.append(name)
+    return Cleaned(text, applied, offsets)

@@ -1,0 +1,163 @@
+"""HTML reader: the article body only, as text with one line per block.
+
+Picks <article>, else a main-content container (id/class names in
+``clutter.toml`` [html].content_hints), else the element holding the densest
+run of paragraph text.  Navigation, header, footer, aside, scripts, styles and
+forms are dropped.  Block elements end a line; a table is flattened row by row,
+one cell per line (the convention of the external corpus).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from pipeline import data
+from pipeline.read.text import decode_bytes
+
+DROP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
+        "svg", "button", "select", "textarea", "input", "template", "object", "embed", "head", "menu"}
+BLOCK = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+         "dl", "dt", "dd", "blockquote", "pre", "address", "figure", "figcaption", "center", "hr", "tr",
+         "table", "tbody", "thead", "tfoot", "caption", "body", "html"}
+CELL = {"td", "th"}
+
+
+def _hints() -> tuple[list[str], list[str]]:
+    t = data.load("clutter").get("html", {})
+    return [h.lower() for h in t.get("content_hints", [])], [h.lower() for h in t.get("drop_hints", [])]
+
+
+def decode_html(raw: bytes) -> tuple[str, str]:
+    m = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", raw[:4096], re.I)
+    if m:
+        enc = m.group(1).decode("ascii", "replace").lower()
+        try:
+            return raw.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_bytes(raw)
+
+
+def _attr_text(tag: Tag) -> str:
+    ident = tag.get("id") or ""
+    cls = tag.get("class") or []
+    if isinstance(cls, str):
+        cls = [cls]
+    return (ident + " " + " ".join(cls)).lower()
+
+
+def _text_len(tag: Tag) -> int:
+    return len(re.sub(r"\s+", "", tag.get_text()))
+
+
+def _pick_body(soup: BeautifulSoup) -> Tag:
+    content_hints, _ = _hints()
+    arts = [a for a in soup.find_all("article") if _text_len(a) > 200]
+    if arts:
+        return max(arts, key=_text_len)
+    main = soup.find("main")
+    if main is not None and _text_len(main) > 200:
+        return main
+    best = None
+    for tag in soup.find_all(True):
+        at = _attr_text(tag)
+        if at.strip() and any(h in at for h in content_hints):
+            n = _text_len(tag)
+            if n > 200 and (best is None or n > best[0]):
+                best = (n, tag)
+    if best is not None:
+        return best[1]
+    # densest block: the element whose direct <p>/<br>-text children hold the most text
+    scores: dict[int, tuple[int, Tag]] = {}
+    for p in soup.find_all(["p", "br", "td", "li"]):
+        parent = p.parent
+        if parent is None:
+            continue
+        n = _text_len(p) if p.name != "br" else 20
+        key = id(parent)
+        scores[key] = (scores.get(key, (0, parent))[0] + n, parent)
+    if scores:
+        n, tag = max(scores.values(), key=lambda x: x[0])
+        if n > 200:
+            return tag
+    return soup.body or soup
+
+
+def _drop_clutter(root: Tag) -> None:
+    _, drop_hints = _hints()
+    for c in root.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    for tag in root.find_all(list(DROP)):
+        tag.decompose()
+    for tag in list(root.find_all(True)):
+        if tag.decomposed if hasattr(tag, "decomposed") else False:
+            continue
+        at = _attr_text(tag)
+        if at.strip() and any(re.search(rf"(^|[\s_-]){re.escape(h)}($|[\s_-])", at) for h in drop_hints):
+            tag.decompose()
+
+
+def _render(root: Tag) -> str:
+    out: list[str] = []
+
+    def newline():
+        if out and not out[-1].endswith("\n"):
+            out.append("\n")
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if isinstance(child, Comment):
+                    continue
+                s = re.sub(r"[ \t\r\n\f]+", " ", str(child))
+                if s.strip() or (out and not out[-1].endswith(("\n", " "))):
+                    out.append(s)
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name == "br":
+                out.append("\n")
+            elif name in CELL:
+                newline()
+                walk(child)
+                newline()
+            elif name in BLOCK:
+                newline()
+                walk(child)
+                newline()
+            elif name == "img":
+                continue
+            else:
+                walk(child)
+
+    walk(root)
+    text = "".join(out)
+    lines = [ln.strip() for ln in text.split("\n")]
+    # paragraphs: keep single line breaks; squeeze runs of blank lines
+    res, blank = [], False
+    for ln in lines:
+        if not ln:
+            blank = True
+            continue
+        res.append(ln)
+    return "\n".join(res) + ("\n" if res else "")
+
+
+def html_to_text(html: str) -> tuple[str, dict]:
+    soup = BeautifulSoup(html, "lxml")
+    title = soup.title.get_text(strip=True) if soup.title else None
+    for tag in soup.find_all(list(DROP)):
+        tag.decompose()
+    body = _pick_body(soup)
+    _drop_clutter(body)
+    text = _render(body)
+    return unicodedata.normalize("NFC", text), {"title": title, "container": body.name}
+
+
+def read_html(raw: bytes) -> tuple[str, str, dict]:
+    html, enc = decode_html(raw)
+    text, meta = html_to_text(html)
+    return text, enc, meta

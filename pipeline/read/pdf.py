@@ -1,0 +1,324 @@
+"""PDF reader (pdfplumber, with pypdf for the encryption check).
+
+* Words are grouped into rows by position; text is NFC (PDFs often hold NFD).
+* The two-column header of a Vietnamese document (issuer and "Số:" on the left,
+  the national or party motto and the place/date on the right) is read column by
+  column, so the issuer block comes before the motto; the rest of the page is
+  read full width.
+* Running headers / footers (``CÔNG BÁO/Số ...``, bare page numbers; patterns
+  in ``clutter.toml`` [pdf]) are dropped, and lines that repeat at the top or
+  bottom of most pages.
+* Hard-wrapped lines are re-joined: a line that runs to the right margin, does
+  not end a sentence, and is followed by a line at the left margin that does not
+  start a new item, is joined to it with a space.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+from pipeline import data
+from pipeline.read._base import FormatProblem
+
+
+class PdfProblem(FormatProblem):
+    pass
+
+
+@dataclass
+class Row:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    words: list
+    page: int = 0
+    no_join: bool = False  # a header-column line: never joined
+
+
+MOTTO = re.compile(r"CỘNG\s*H(?:ÒA|OÀ)\s*XÃ\s*HỘI|ĐẢNG\s*CỘNG\s*SẢN\s*VIỆT\s*NAM")
+DATE_LINE = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}", re.I)
+ITEM_START = re.compile(
+    r"^(?:[-–—+•*·▪●○◦]\s|[-–—+]\S|\d{1,3}(?:\.\d{1,3})*[.)/]\s|\d{1,3}(?:\.\d{1,3})+\s|[a-zđ]\)\s|[a-zđ]\.\s|"
+    r"[IVXLC]{1,6}[.)/-]\s|(?:Điều|Chương|Mục|Phần|Phụ lục|PHỤ LỤC|CHƯƠNG|MỤC|PHẦN)\s+[\dIVXLC]+|"
+    r"(?:Nơi nhận|Kính gửi|Căn cứ|Thực hiện|Số|TM\.|KT\.|TL\.|TUQ\.|Q\.)\b)"
+)
+SENTENCE_END = re.compile(r"[.:;!?…]['\"”’)]*$|\./\.?$")
+
+
+@functools.lru_cache(maxsize=1)
+def _running_patterns():
+    pats = data.load("clutter").get("pdf", {}).get("running", [])
+    return [re.compile(p, re.I) for p in pats]
+
+
+def _nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+# ------------------------------------------------------------------ rows
+def _rows_from_words(words: list, page_no: int) -> list[Row]:
+    words = sorted(words, key=lambda w: (round(w["top"], 1), w["x0"]))
+    rows: list[list] = []
+    for w in words:
+        h = max(w["bottom"] - w["top"], 1.0)
+        for r in rows[-3:]:
+            rt = r[0]["top"]
+            rb = r[0]["bottom"]
+            # same row if vertically overlapping by more than half the height
+            ov = min(rb, w["bottom"]) - max(rt, w["top"])
+            if ov > 0.5 * min(h, rb - rt if rb > rt else h):
+                r.append(w)
+                break
+        else:
+            rows.append([w])
+    out = []
+    for r in rows:
+        r.sort(key=lambda w: w["x0"])
+        out.append(_row(r, page_no))
+    out.sort(key=lambda r: r.top)
+    return out
+
+
+def _row(ws: list, page_no: int) -> Row:
+    return Row(
+        text=_nfc(" ".join(w["text"] for w in ws)),
+        x0=min(w["x0"] for w in ws), x1=max(w["x1"] for w in ws),
+        top=min(w["top"] for w in ws), bottom=max(w["bottom"] for w in ws),
+        words=ws, page=page_no,
+    )
+
+
+def _split_row(row: Row, split_x: float):
+    left = [w for w in row.words if w["x1"] <= split_x + 1]
+    right = [w for w in row.words if w["x0"] >= split_x - 1]
+    crossing = [w for w in row.words if w not in left and w not in right]
+    return left, right, crossing
+
+
+# ------------------------------------------------------------------ header columns
+def _header_columns(rows: list[Row], page_width: float) -> tuple[list[Row], list[Row], int] | None:
+    """If the page opens with a two-column header, return (left rows, right rows,
+    index of the first row after the header region)."""
+    limit = min(len(rows), 40)
+    motto_i = None
+    split_x = None
+    for i in range(limit):
+        r = rows[i]
+        m = MOTTO.search(r.text)
+        if not m:
+            continue
+        # the word where the motto starts
+        acc = 0
+        start_w = None
+        for w in r.words:
+            t = _nfc(w["text"])
+            if acc >= m.start() or m.start() < acc + len(t):
+                start_w = w
+                break
+            acc += len(t) + 1
+        if start_w is None or start_w["x0"] < page_width * 0.30:
+            continue
+        motto_i = i
+        split_x = start_w["x0"] - 2
+        # something must sit to the left of the motto column near it, or above it
+        break
+    if motto_i is None:
+        return None
+    # a left column must exist in the region (issuer), else this is not a two-column header
+    has_left = any(_split_row(rows[j], split_x)[0] for j in range(0, motto_i + 3) if j < len(rows))
+    if not has_left:
+        return None
+    heights = [r.bottom - r.top for r in rows[:limit]] or [10]
+    lh = statistics.median(heights)
+    left_rows: list[Row] = []
+    right_rows: list[Row] = []
+    seen_date = False
+    last_left_bottom = None
+    end = 0
+    prev_bottom = None
+    for j in range(len(rows)):
+        r = rows[j]
+        left, right, crossing = _split_row(r, split_x)
+        if crossing:
+            break
+        if left and right:
+            gap = min(w["x0"] for w in right) - max(w["x1"] for w in left)
+            if gap < max(lh * 1.2, 8):
+                break  # a full-width line whose word gap falls on the split
+        if j > motto_i and prev_bottom is not None and r.top - prev_bottom > lh * 3.5:
+            break
+        if seen_date and (right or (last_left_bottom is not None and r.top - last_left_bottom > lh * 1.8)):
+            break  # below the date only the rest of the left block (e.g. "V/v ...") continues
+        if left:
+            last_left_bottom = r.bottom
+            lr = _row(left, r.page)
+            lr.no_join = True
+            left_rows.append(lr)
+        if right:
+            rr = _row(right, r.page)
+            rr.no_join = True
+            right_rows.append(rr)
+            if j >= motto_i and DATE_LINE.search(rr.text):
+                seen_date = True
+        prev_bottom = r.bottom
+        end = j + 1
+    if end <= motto_i:
+        return None
+    return left_rows, right_rows, end
+
+
+# ------------------------------------------------------------------ running headers
+def _is_running(text: str) -> bool:
+    t = text.strip()
+    return any(p.fullmatch(t) for p in _running_patterns())
+
+
+def _drop_running(pages: list[list[Row]]) -> list[list[Row]]:
+    def key(t):
+        return re.sub(r"\d+", "#", t.strip().lower())
+
+    n = len(pages)
+    tops: dict[str, int] = {}
+    bottoms: dict[str, int] = {}
+    for rows in pages:
+        if rows:
+            for r in rows[:2]:
+                tops[key(r.text)] = tops.get(key(r.text), 0) + 1
+            for r in rows[-2:]:
+                bottoms[key(r.text)] = bottoms.get(key(r.text), 0) + 1
+    repeated = set()
+    if n >= 3:
+        repeated = {k for k, c in tops.items() if c >= max(3, n * 0.5)}
+        repeated |= {k for k, c in bottoms.items() if c >= max(3, n * 0.5)}
+    out = []
+    for rows in pages:
+        rows = list(rows)
+        for _ in range(3):  # running lines at the top
+            if rows and (_is_running(rows[0].text) or key(rows[0].text) in repeated):
+                rows.pop(0)
+            else:
+                break
+        for _ in range(3):  # and at the bottom
+            if rows and (_is_running(rows[-1].text) or key(rows[-1].text) in repeated):
+                rows.pop()
+            else:
+                break
+        out.append(rows)
+    return out
+
+
+# ------------------------------------------------------------------ joining
+def _join_rows(rows: list[Row]) -> str:
+    body = [r for r in rows if not r.no_join]
+    if body:
+        lefts = sorted(r.x0 for r in body)
+        left_margin = lefts[len(lefts) // 10] if len(lefts) >= 10 else lefts[0]
+        rights = sorted(r.x1 for r in body)
+        right_margin = rights[int(len(rights) * 0.9)] if len(rights) >= 10 else rights[-1]
+    else:
+        left_margin, right_margin = 0, 1
+    width = max(right_margin - left_margin, 1)
+    pitches = [b.top - a.top for a, b in zip(rows, rows[1:]) if a.page == b.page and b.top > a.top]
+    pitch = statistics.median(pitches) if pitches else 0
+    out: list[str] = []
+    for i, r in enumerate(rows):
+        text = r.text.strip()
+        if not text:
+            continue
+        if out:
+            prev = rows[i - 1]
+            join = (
+                not prev.no_join and not r.no_join
+                and prev.x1 >= right_margin - 0.15 * width
+                and r.x0 <= left_margin + 0.03 * width + 2
+                and not (pitch and prev.page == r.page and r.top - prev.top > 1.6 * pitch)
+                and not SENTENCE_END.search(prev.text.strip())
+                and not ITEM_START.match(text)
+            )
+            out.append(" " if join else "\n")
+        out.append(text)
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ main
+def _check_pdf(raw: bytes, path) -> None:
+    if b"%PDF-" not in raw[:1024]:
+        raise PdfProblem("corrupt or truncated PDF")
+    if b"%%EOF" not in raw[-4096:]:
+        raise PdfProblem("corrupt or truncated PDF")
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError:  # pragma: no cover
+        return
+    try:
+        reader = PdfReader(io.BytesIO(raw), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise PdfProblem("encrypted PDF (password needed)")
+        if len(reader.pages) == 0:
+            raise PdfProblem("corrupt or truncated PDF")
+    except PdfProblem:
+        raise
+    except Exception:
+        raise PdfProblem("corrupt or truncated PDF") from None
+
+
+def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
+    _check_pdf(raw, path)
+    import pdfplumber
+
+    pages_rows: list[list[Row]] = []
+    widths = []
+    try:
+        with pdfplumber.open(io.BytesIO(raw), password="") as pdf:
+            n_pages = len(pdf.pages)
+            for k, page in enumerate(pdf.pages):
+                words = page.extract_words(x_tolerance=2, y_tolerance=3, keep_blank_chars=False)
+                pages_rows.append(_rows_from_words(words, k))
+                widths.append(float(page.width))
+    except PdfProblem:
+        raise
+    except Exception as e:
+        msg = str(e).lower()
+        if "password" in msg or "encrypt" in msg:
+            raise PdfProblem("encrypted PDF (password needed)") from None
+        raise PdfProblem("corrupt or truncated PDF") from None
+    if n_pages == 0:
+        raise PdfProblem("corrupt or truncated PDF")
+    if sum(len(r.text.strip()) for rows in pages_rows for r in rows) < 10:
+        raise PdfProblem("PDF has no text layer: needs OCR")
+
+    pages_rows = _drop_running(pages_rows)
+    meta = {"pages": n_pages, "header_columns": False}
+    parts: list[str] = []
+    rest: list[Row] = []
+    header_done = False
+    for k, rows in enumerate(pages_rows):
+        if not header_done and rows and k < 3:
+            cols = _header_columns(rows, widths[k])
+            if cols:
+                left, right, end = cols
+                header_done = True
+                meta["header_columns"] = True
+                if rest:
+                    parts.append(_join_rows(rest))
+                    rest = []
+                parts.append("\n".join(r.text for r in left))
+                parts.append("\n".join(r.text for r in right))
+                rows = rows[end:]
+        rest.extend(rows)
+    if rest:
+        parts.append(_join_rows(rest))
+    text = "\n".join(p for p in parts if p)
+    return _nfc(text) + "\n", meta

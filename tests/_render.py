@@ -1,0 +1,283 @@
+"""Render a plain-text directive into the other input formats (for tests and
+``corpus/make_formats.py``): .docx (header as a two-column table), .pdf (fpdf2,
+two-column header, body wrapped by the renderer), .html (with site clutter),
+and legacy TCVN3 / VNI / cp1258 / UTF-16 bytes.
+
+The header split: the lines before the national / party motto are the left
+column (issuer, "Số:"), the motto down to the place-and-date line the right one.
+"""
+from __future__ import annotations
+
+import glob
+import html as _html
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from pipeline.read import legacy
+
+# A directive written for the tests (no sentence taken from a real document).
+SAMPLE = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH NGUYÊN
+Số: 27/CT-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Bình Nguyên, ngày 14 tháng 8 năm 2025
+CHỈ THỊ
+Về việc tăng cường quản lý, bảo vệ nguồn nước sinh hoạt ở vùng nông thôn
+Trong thời gian qua, việc cấp nước sạch cho người dân nông thôn trên địa bàn tỉnh đã có nhiều chuyển biến tích cực, tỷ lệ hộ gia đình được dùng nước hợp vệ sinh tăng đều qua từng năm. Tuy nhiên, một số công trình cấp nước tập trung xuống cấp nhanh, việc vận hành và bảo dưỡng chưa được quan tâm đúng mức, nguồn nước ở nhiều nơi có dấu hiệu ô nhiễm.
+Để khắc phục tình trạng trên, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành và Ủy ban nhân dân các xã, phường thực hiện tốt các nhiệm vụ sau:
+1. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với các địa phương rà soát toàn bộ công trình cấp nước tập trung, đề xuất phương án sửa chữa, nâng cấp; báo cáo Ủy ban nhân dân tỉnh trước ngày 30 tháng 10 năm 2025.
+2. Sở Y tế tổ chức kiểm tra chất lượng nước sinh hoạt định kỳ hằng quý, công bố kết quả trên cổng thông tin điện tử của tỉnh.
+3. Ủy ban nhân dân các xã, phường:
+a) Tuyên truyền, vận động người dân giữ gìn vệ sinh quanh giếng nước, bể chứa và đường ống;
+b) Xử lý nghiêm các hành vi xả thải trái phép vào nguồn nước theo quy định của Luật Tài nguyên nước năm 2023.
+4. Giao Sở Tài chính cân đối, bố trí kinh phí để thực hiện Chỉ thị này.
+Các cơ quan, đơn vị được giao nhiệm vụ nghiêm túc triển khai thực hiện; định kỳ 6 tháng, hằng năm báo cáo kết quả về Ủy ban nhân dân tỉnh (qua Sở Nông nghiệp và Môi trường) để tổng hợp./.
+Nơi nhận:
+- Bộ Nông nghiệp và Môi trường (để b/c);
+- Thường trực Tỉnh ủy (để b/c);
+- Như trên;
+- Lưu: VT, KT.
+CHỦ TỊCH
+Trần Văn Minh
+"""
+
+MOTTO = re.compile(r"^(CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM)", re.I)
+DATE_LINE = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}", re.I)
+
+
+def split_header(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(left column lines, right column lines, body lines); empty columns when
+    the text has no motto in its first 15 lines."""
+    lines = [ln.strip() for ln in text.strip("\n").split("\n")]
+    lines = [ln for ln in lines if ln]
+    for i, ln in enumerate(lines[:15]):
+        if MOTTO.match(ln) and i > 0:
+            left = lines[:i]
+            j = i
+            while j < len(lines) and j < i + 6:
+                if DATE_LINE.search(lines[j]):
+                    break
+                j += 1
+            if j >= len(lines) or j >= i + 6:
+                j = min(i + 1, len(lines) - 1)
+            return left, lines[i:j + 1], lines[j + 1:]
+    return [], [], lines
+
+
+def find_font() -> str | None:
+    """A TrueType font with Vietnamese glyphs (DejaVu Sans), or None."""
+    env = os.environ.get("VANBAN_TEST_FONT")
+    if env and os.path.exists(env):
+        return env
+    cands = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+             "/usr/share/fonts/TTF/DejaVuSans.ttf", "/Library/Fonts/DejaVuSans.ttf"]
+    try:
+        import matplotlib
+
+        cands.append(os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data", "fonts", "ttf", "DejaVuSans.ttf"))
+    except Exception:
+        pass
+    try:
+        import fpdf
+
+        cands += glob.glob(os.path.join(os.path.dirname(fpdf.__file__), "**", "DejaVuSans.ttf"), recursive=True)
+    except Exception:
+        pass
+    here = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "fonts"
+    cands += sorted(glob.glob(str(here / "*.ttf")))
+    cands += sorted(glob.glob("/usr/share/fonts/**/DejaVuSans.ttf", recursive=True))
+    cands += sorted(glob.glob("/usr/share/fonts/**/NotoSans-Regular.ttf", recursive=True))
+    cands += sorted(glob.glob("/usr/share/fonts/**/LiberationSans-Regular.ttf", recursive=True))
+    for c in cands:
+        if os.path.exists(c):
+            return c
+    return None
+
+
+# ------------------------------------------------------------------ docx
+def to_docx(text: str, path) -> Path:
+    import docx
+    from docx.shared import Pt
+
+    left, right, body = split_header(text)
+    doc = docx.Document()
+    doc.styles["Normal"].font.name = "Times New Roman"
+    doc.styles["Normal"].font.size = Pt(13)
+    if left or right:
+        table = doc.add_table(rows=1, cols=2)
+        for cell, lines in zip(table.rows[0].cells, (left, right)):
+            cell.paragraphs[0].text = lines[0] if lines else ""
+            for ln in lines[1:]:
+                cell.add_paragraph(ln)
+    for ln in body:
+        doc.add_paragraph(ln)
+    path = Path(path)
+    doc.save(path)
+    return path
+
+
+# ------------------------------------------------------------------ pdf
+def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True) -> Path:
+    """A4 PDF, DejaVu Sans 11 pt; the header in two columns (issuer left,
+    motto right, at the same height), then the body wrapped to the page width."""
+    from fpdf import FPDF
+
+    font = font or find_font()
+    if font is None:
+        raise RuntimeError("no TrueType font with Vietnamese glyphs found")
+    left, right, body = split_header(text) if two_columns else ([], [], split_header(text)[2])
+    if not two_columns:
+        body = [ln for ln in text.strip().split("\n") if ln.strip()]
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_margins(57, 57, 57)
+    pdf.set_auto_page_break(True, margin=57)
+    pdf.add_font("dv", "", font)
+    pdf.set_font("dv", size=11)
+    pdf.add_page()
+    lh = 15
+    page_w = pdf.w - pdf.l_margin - pdf.r_margin
+    if left or right:
+        y0 = pdf.get_y()
+        col_l = page_w * 0.38
+        col_r = page_w * 0.58
+        x_r = pdf.l_margin + page_w - col_r
+        pdf.set_xy(pdf.l_margin, y0)
+        for ln in left:
+            pdf.set_x(pdf.l_margin)
+            pdf.multi_cell(col_l, lh, ln, align="C", new_x="LMARGIN", new_y="NEXT")
+        y_left = pdf.get_y()
+        pdf.set_xy(x_r, y0)
+        for ln in right:
+            pdf.set_x(x_r)
+            pdf.multi_cell(col_r, lh, ln, align="C", new_x="LEFT", new_y="NEXT")
+        pdf.set_xy(pdf.l_margin, max(y_left, pdf.get_y()) + lh * 1.5)
+    n_title = _title_lines(body) if (left or right) else 0
+    for k, ln in enumerate(body):
+        pdf.set_x(pdf.l_margin)
+        if k < n_title:  # the document type and its subject, centred, space after
+            pdf.multi_cell(0, lh, ln, align="C", new_x="LMARGIN", new_y="NEXT")
+            if k == n_title - 1:
+                pdf.ln(lh)
+            continue
+        pdf.multi_cell(0, lh, ln, align="L", new_x="LMARGIN", new_y="NEXT")
+    path = Path(path)
+    pdf.output(str(path))
+    return path
+
+
+def _title_lines(body: list[str]) -> int:
+    """How many body lines form the title block: an upper-case document type
+    line and the "Về ..." / "V/v ..." subject lines after it."""
+    if not body or not body[0].isupper():
+        return 0
+    n = 1
+    while n < len(body) and n < 4 and (body[n].startswith(("Về ", "V/v", "về ")) or (n > 1 and len(body[n]) < 90 and not body[n].endswith((".", ":")))):
+        n += 1
+    return n
+
+
+def to_image_pdf(path) -> Path:
+    """A PDF with a drawn page and no text layer (as a scan would be)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.add_page()
+    for k in range(20):
+        pdf.rect(60, 60 + k * 30, 400 - k * 7, 12, style="F")
+    path = Path(path)
+    pdf.output(str(path))
+    return path
+
+
+def encrypt_pdf(src, dst, password: str = "matkhau") -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(str(src))
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.encrypt(user_password=password, owner_password=password + "-owner")
+    with open(dst, "wb") as fh:
+        writer.write(fh)
+    return Path(dst)
+
+
+# ------------------------------------------------------------------ html
+CLUTTER_TOP = ["image banner", "Trang chủ | Tin tức | Văn bản | Liên hệ", "Lượt xem: 128"]
+CLUTTER_BOTTOM = ["Chia sẻ", "In bài", "1 2 3 4 5 ...", "image advertisement", "image advertisement"]
+
+
+def to_html(text: str, clutter: bool = True, title: str = "Văn bản") -> str:
+    left, right, body = split_header(text)
+    esc = _html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
+             f"<title>{esc(title)}</title>", "<style>.x{color:red}</style>",
+             "<script>var a = 'không phải nội dung';</script></head><body>"]
+    if clutter:
+        parts += ['<header><div class="logo">Cổng thông tin điện tử</div>',
+                  '<nav><ul><li><a href="/">Trang chủ</a></li><li><a href="/tin">Tin tức</a></li>'
+                  '<li><a href="/vb">Văn bản</a></li></ul></nav></header>',
+                  '<div class="wrapper"><aside class="sidebar"><h3>Tin mới</h3><ul>'
+                  '<li>Hội nghị sơ kết công tác quý ba</li><li>Lịch tiếp công dân tháng này</li></ul>'
+                  '<div class="thongke">Thống kê truy cập<br>Đang online: 17<br>Hôm nay: 902<br>Tất cả: 120455</div>'
+                  '</aside>']
+    parts.append('<div class="main"><article class="post-content">')
+    if clutter:
+        parts.append('<div class="share-tools"><a href="#">Chia sẻ</a> <a href="#">In bài</a></div>')
+    if left or right:
+        parts.append("<table><tr>")
+        for lines in (left, right):
+            parts.append("<td>" + "".join(f"<p>{esc(ln)}</p>" for ln in lines) + "</td>")
+        parts.append("</tr></table>")
+    for ln in body:
+        parts.append(f"<p>{esc(ln)}</p>")
+    parts.append("</article>")
+    if clutter:
+        parts.append('<div class="related"><h4>Tin liên quan</h4><ul><li><a href="#">Một bài khác</a></li></ul></div>')
+    parts.append("</div>")
+    if clutter:
+        parts.append('</div><footer><p>Bản quyền thuộc Cổng thông tin điện tử tỉnh</p>'
+                     '<form><input name="q"><button>Tìm kiếm</button></form></footer>')
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def to_scraped_txt(text: str) -> str:
+    """The text as a careless scraper saves it: clutter lines around the body."""
+    return "\n".join(CLUTTER_TOP) + "\n\n" + text.strip("\n") + "\n\n" + "\n".join(CLUTTER_BOTTOM) + \
+        "\nThống kê truy cập\n  • Đang online: 5\n  • Hôm nay: 77\n  • Tất cả: 9 051\nĐăng nhập"
+
+
+# ------------------------------------------------------------------ encodings
+def to_bytes(text: str, encoding: str) -> bytes:
+    """``encoding``: utf-8, utf-8-sig, utf-16, cp1258, tcvn3, vni."""
+    if encoding in legacy.SCHEMES:
+        return legacy.encode(text, encoding)
+    if encoding == "cp1258":
+        # cp1258 has few precomposed letters: decompose, then let the codec
+        # compose what it can (as Windows does)
+        return _cp1258(text)
+    return text.encode(encoding)
+
+
+def _cp1258(text: str) -> bytes:
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        d = unicodedata.normalize("NFD", ch)
+        # base letter with its non-tone marks composed, then the tone mark
+        tones = [c for c in d if c in "\u0300\u0301\u0303\u0309\u0323"]
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
+        out += base.encode("cp1258") + "".join(tones).encode("cp1258")
+    return bytes(out)
+
+
+def normalise_ws(text: str) -> str:
+    return " ".join(text.split())
