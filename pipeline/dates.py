@@ -1,15 +1,35 @@
 """Vietnamese dates, periods and recurrences.
 
-Minimal seed: ``DATE_RE`` and ``parse_date_text``.  Extended by the time
-module work (find_times etc.); these two names stay.
+``DATE_RE``, ``iso`` and ``parse_date_text`` are the small helpers the header
+parser uses.  ``find_times`` finds every temporal expression of a text and
+normalises it into a :class:`TimeExpr`:
+
+- dates ("12/4/2021", "15-10-2007", "ngày 13 tháng 01 năm 2012", "trước 20h00
+  ngày 25/5" — a date without a year takes the year of ``anchor``, the
+  document's issue date, when one is given),
+- months, quarters, halves, years ("tháng 12/2025", "Quý I/2026", "6 tháng
+  đầu năm 2026", "năm 2025"),
+- periods ("giai đoạn 2021 – 2030", "từ năm 2012 trở đi", "2026-2030 và những
+  năm tiếp theo", "từ 01/7/2025"),
+- recurrences ("hàng quý, 6 tháng, cuối năm và hàng năm", "định kỳ hằng
+  tháng", "trước ngày 20 hằng tháng"),
+- relative deadlines ("trong thời hạn 30 ngày kể từ ngày ký": the issue date
+  plus 30 days when the anchor is known),
+- continuity ("thường xuyên", "liên tục").
+
+Dates are always day/month/year.  What the text does not fix stays ``None``.
+Cue words are data: ``pipeline/data/times.toml``.
 """
 from __future__ import annotations
 
+import calendar
+import functools
 import re
-from datetime import date
-from typing import Optional
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Optional, Union
 
-_DASH = "-‐‑‒–—−"
+_DASH = "\\-‐‑‒–—−"  # for character classes (escaped hyphen first)
 # "15/11/2017", "15-11-2017", "15.11.2017", "ngày 13 tháng 01 năm 2012"
 DATE_RE = re.compile(
     rf"(?P<d>\d{{1,2}})\s*[/{_DASH}.]\s*(?P<m>\d{{1,2}})\s*[/{_DASH}.]\s*(?P<y>\d{{4}})(?!\d)"
@@ -34,3 +54,533 @@ def parse_date_text(s: str) -> Optional[str]:
     if m.group("d"):
         return iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     return iso(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
+
+
+# ---------------------------------------------------------------------------
+# TimeExpr
+
+Recurrence = Union[None, str, list]
+
+
+@dataclass
+class TimeExpr:
+    start: int
+    end: int
+    text: str
+    kind: str  # date|datetime|month|quarter|half|year|period|recurrence|relative|ongoing
+    value: Optional[str] = None  # "2025-12-15" | "2025-12" | "2026-Q1" | "2026-H1" | "2026"
+    deadline: Optional[str] = None  # ISO last day this expression can fix
+    is_deadline_cue: bool = False  # preceded by "trước", "chậm nhất", "hoàn thành trong" ...
+    recurrence: Recurrence = None
+    period: Optional[dict] = None  # {"start": iso|None, "end": iso|None}
+    # extras
+    first_day: Optional[str] = None  # first day of a month/quarter/half/year/date
+    time: Optional[str] = None  # "20:00" for a datetime
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _last_day(y: int, m: int) -> str:
+    return date(y, m, calendar.monthrange(y, m)[1]).isoformat()
+
+
+def _next_year(s: Optional[str]) -> Optional[str]:
+    d = _to_date(s)
+    if d is None:
+        return None
+    if d.month == 2 and d.day == 29:
+        return date(d.year + 1, 2, 28).isoformat()
+    return _last_day(d.year + 1, d.month) if d.day == calendar.monthrange(d.year, d.month)[1] else iso(d.year + 1, d.month, d.day)
+
+
+def _add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    y += d.year
+    m += 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_NUMWORDS = {
+    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười lăm": 15, "hai mươi": 20, "ba mươi": 30,
+    "bốn mươi lăm": 45, "sáu mươi": 60, "chín mươi": 90,
+}
+_ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _to_date(s: Optional[str]) -> Optional[date]:
+    if not s:
+        return None
+    m = _ISO_RE.match(s)
+    return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+@functools.lru_cache(maxsize=1)
+def _cues():
+    from pipeline.data import load
+
+    t = load("times")
+    cues = sorted({c.lower() for c in t.get("deadline_cues", [])}, key=len, reverse=True)
+    ongoing = sorted({c.lower() for c in t.get("ongoing", [])}, key=len, reverse=True)
+    events = sorted({c.lower() for c in t.get("anchor_events", [])}, key=len, reverse=True)
+    rec = {k.lower(): v for k, v in t.get("recurrence", {}).items()}
+    rec_list = {k.lower(): v for k, v in t.get("recurrence_list", {}).items()}
+    return cues, ongoing, events, rec, rec_list
+
+
+def _alt(words) -> str:
+    """Regex alternation of phrases (spaces match any whitespace, hàng ≡ hằng)."""
+    out = []
+    for w in sorted(words, key=len, reverse=True):
+        p = re.escape(w).replace(r"\ ", r"\s+").replace(" ", r"\s+")
+        p = p.replace("hàng", "h[àằ]ng").replace("hằng", "h[àằ]ng")
+        out.append(p)
+    return "|".join(out)
+
+
+# ---------------------------------------------------------------------------
+# patterns
+
+_F = re.IGNORECASE
+_Y = r"(?:19|20)\d{2}"
+_S = rf"[ \t]*[/{_DASH}.][ \t]*"  # separator inside a numeric date
+_TIME = r"(?:(?P<hh>\d{1,2})[ \t]*(?:h|giờ|g)[ \t]*(?P<mm>\d{2})?[ \t]*(?:phút|')?[ \t]*,?\s*(?:,\s*)?)?"
+_NGAY = r"(?:ngày\s+)?"
+
+_DATE_PATTERNS = [
+    # 20h00 ngày 25/5/2025, 12/4/2021, 15-10-2007, 15.11.2017
+    re.compile(
+        rf"{_TIME}{_NGAY}(?<![\d/.])(?P<d>\d{{1,2}}){_S}(?P<m>\d{{1,2}}){_S}(?P<y>\d{{4}})(?![\d/])", _F
+    ),
+    # ngày 13 tháng 01 năm 2012 / 13 tháng 01 năm 2012 / ngày 13 tháng 01/2012
+    re.compile(
+        rf"{_TIME}{_NGAY}(?<![\d/.])(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*,?\s+năm\s+|{_S})(?P<y>\d{{4}})(?![\d/])",
+        _F,
+    ),
+    # no year, "ngày" required: ngày 25/5, ngày 15 tháng 11, 20h00 ngày 25-5
+    re.compile(
+        rf"{_TIME}ngày\s+(?P<d>\d{{1,2}})(?:{_S}|\s+tháng\s+)(?P<m>\d{{1,2}})(?![\d/]|\s*[/{_DASH}.]\s*\d|\s+năm\s+\d)",
+        _F,
+    ),
+]
+_MONTH_RE = re.compile(
+    rf"(?P<pre>(?:cuối|đầu|giữa|hết)\s+)?tháng\s*(?P<m>\d{{1,2}})(?:(?:{_S}|\s+năm\s+)(?P<y>\d{{4}}))?(?![\d/])",
+    _F,
+)
+_QUARTER_RE = re.compile(
+    rf"(?P<pre>(?:cuối|đầu|giữa|hết)\s+)?quý\s*(?P<q>IV|I{{1,3}}|[1-4])(?![\w])(?:(?:{_S}|\s+năm\s+)(?P<y>\d{{4}}))?(?![\d/])",
+    _F,
+)
+_HALF_RE = re.compile(
+    rf"(?:(?:6|06|sáu)\s+tháng|nửa)\s+(?P<h>đầu|cuối)\s+năm(?:(?:\s+|{_S})(?P<y>{_Y}))?(?![\d/])",
+    _F,
+)
+_YEAR_RE = re.compile(
+    rf"(?P<pre>(?:cuối|đầu|giữa|hết|cả)\s+)?năm\s+(?P<y>{_Y})(?![\d/]|\s*[{_DASH}]\s*{_Y})",
+    _F,
+)
+# a year alone in a table cell / on its own line
+_CELL_YEAR_RE = re.compile(rf"(?:(?<=\n)|(?<=\|)|^)[ \t]*(?P<y>{_Y})[ \t]*(?=\n|\||$)", _F)
+_RANGE_RE = re.compile(
+    rf"(?:(?P<pre>giai\s+đoạn|thời\s+kỳ|nhiệm\s+kỳ|các\s+năm|từ\s+năm|năm)\s+)?(?<![\d/.])(?P<y1>{_Y})"
+    rf"\s*(?:[{_DASH}]|đến|tới)\s*(?:năm\s+)?(?P<y2>{_Y})(?![\d/])"
+    r"(?P<more>\s*,?\s*(?:và|cùng)\s+(?:những|các)\s+(?:năm|giai\s+đoạn)\s+(?:tiếp\s+theo|sau(?:\s+đó)?|kế\s+tiếp))?",
+    _F,
+)
+_UNITS = r"ngày\s+làm\s+việc|ngày|tuần|tháng|năm"
+_NUM = r"\d{1,3}|" + "|".join(sorted(_NUMWORDS, key=len, reverse=True))
+_RELATIVE_RE = re.compile(
+    r"(?P<pre>(?:trong\s+(?:thời\s+hạn|vòng|phạm\s+vi|thời\s+gian)|chậm\s+nhất(?:\s+là)?(?:\s+sau)?|không\s+quá|tối\s+đa|sau|trước)\s+)?"
+    rf"(?P<n>{_NUM})(?:\s*\([^()\n]{{1,25}}\))?\s+(?P<u>{_UNITS})(?![\w])"
+    r"(?P<tail>\s*,?\s*(?:kể\s+từ|tính\s+từ|sau\s+khi|sau)(?:\s+ngày)?)?",
+    _F,
+)
+_REC_HEAD = (
+    r"(?P<lead>(?:định\s+kỳ|thường\s+kỳ)\s+)?(?:(?:vào\s+)?ngày\s+(?P<day>\d{1,2})\s+)?"
+    r"(?:h[àằ]ng|mỗi)\s+(?P<w>6\s+tháng|sáu\s+tháng|nửa\s+năm|tuần|tháng|quý|năm)(?![\w])(?!\s+\d)"
+    r"|(?:định\s+kỳ|thường\s+kỳ)\s+(?P<w2>6\s+tháng|sáu\s+tháng|tháng|quý|năm|tuần)(?![\w])(?!\s*[/.]?\s*\d)"
+    r"|(?P<w3>6\s+tháng|sáu\s+tháng)\s+(?:một|1)\s+lần"
+)
+_REC_RE = re.compile(_REC_HEAD, _F)
+_REC_MORE_RE = re.compile(
+    r"\s*(?:,|;|và|hoặc|/)\s*(?:và\s+|hoặc\s+)?(?:(?:h[àằ]ng|mỗi|định\s+kỳ)\s+)?"
+    r"(?P<w>6\s+tháng|sáu\s+tháng|cuối\s+năm|tuần|tháng|quý|năm)(?![\w])(?!\s*[/.]?\s*\d)",
+    _F,
+)
+_REC_WORDS = {
+    "tuần": "weekly", "tháng": "monthly", "quý": "quarterly", "năm": "annual",
+    "6 tháng": "semiannual", "sáu tháng": "semiannual", "nửa năm": "semiannual",
+    "cuối năm": "annual",
+}
+_ORDER = ["weekly", "monthly", "quarterly", "semiannual", "annual"]
+_FROM_RE = re.compile(r"(?<![\w])(?P<ke>kể\s+)?từ\s+(?:ngày\s+)?$", _F)
+_FROM_NOW_RE = re.compile(
+    r"(?<![\w])từ\s+(?:nay|bây\s+giờ|thời\s+điểm\s+này)\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?$", _F
+)
+_ONWARD_RE = re.compile(r"\s*(?:trở\s+đi|trở\s+về\s+sau|về\s+sau)", _F)
+_UNTIL_RE = re.compile(rf"\s*(?:đến|tới|[{_DASH}])\s*(?:hết\s+)?", _F)
+_THIS_DOC_RE = re.compile(
+    r"\s*(?:(?:chỉ\s+thị|nghị\s+quyết|kế\s+hoạch|quyết\s+định|công\s+văn|văn\s+bản|thông\s+báo|"
+    r"hướng\s+dẫn|kết\s+luận|quy\s+định|chương\s+trình|công\s+điện|thông\s+tư|nghị\s+định)\s+này)?"
+    r"(?=\s*(?:[,.;:)\n]|$))",
+    _F,
+)
+
+
+def _norm_rec(w: str) -> Optional[str]:
+    k = re.sub(r"\s+", " ", w.lower())
+    _, _, _, rec, rec_list = _cues()
+    return rec.get(k) or rec_list.get(k) or _REC_WORDS.get(k)
+
+
+# ---------------------------------------------------------------------------
+# atoms
+
+
+def _date_expr(m, text, anchor_d) -> Optional[TimeExpr]:
+    d, mo = int(m["d"]), int(m["m"])
+    y = m.groupdict().get("y")
+    tm = None
+    if m["hh"] is not None:
+        hh = int(m["hh"])
+        mm = int(m["mm"] or 0)
+        if hh > 24 or mm > 59:
+            return None
+        tm = f"{hh:02d}:{mm:02d}"
+    if not (1 <= d <= 31 and 1 <= mo <= 12):
+        return None
+    if y:
+        v = iso(int(y), mo, d)
+        if v is None:
+            return None
+    else:
+        v = iso(anchor_d.year, mo, d) if anchor_d else None
+        if anchor_d and v is None:
+            return None
+    e = TimeExpr(m.start(), m.end(), m.group(0), "datetime" if tm else "date", v, v, first_day=v, time=tm)
+    e._noyear = not y  # type: ignore[attr-defined]
+    return e
+
+
+def _atoms(text: str, s: int, e: int, anchor_d: Optional[date]) -> list[TimeExpr]:
+    out: list[TimeExpr] = []
+    for rx in _DATE_PATTERNS:
+        for m in rx.finditer(text, s, e):
+            x = _date_expr(m, text, anchor_d)
+            if x:
+                out.append(x)
+    for m in _MONTH_RE.finditer(text, s, e):
+        mo = int(m["m"])
+        if not 1 <= mo <= 12:
+            continue
+        pre = (m["pre"] or "").strip().lower()
+        if m["y"]:
+            y = int(m["y"])
+        elif anchor_d:
+            y = anchor_d.year
+        else:
+            y = None
+        x = TimeExpr(m.start(), m.end(), m.group(0), "month")
+        if y:
+            x.value = f"{y}-{mo:02d}"
+            x.first_day = iso(y, mo, 1)
+            x.deadline = None if pre in ("đầu", "giữa") else _last_day(y, mo)
+        x._noyear = not m["y"]  # type: ignore[attr-defined]
+        out.append(x)
+    for m in _QUARTER_RE.finditer(text, s, e):
+        q = m["q"].lower()
+        q = _ROMAN.get(q) or int(q)
+        pre = (m["pre"] or "").strip().lower()
+        x = TimeExpr(m.start(), m.end(), m.group(0), "quarter")
+        y = int(m["y"]) if m["y"] else (anchor_d.year if anchor_d else None)
+        if y:
+            x.value = f"{y}-Q{q}"
+            x.first_day = iso(y, 3 * q - 2, 1)
+            x.deadline = None if pre in ("đầu", "giữa") else _last_day(y, 3 * q)
+        x._noyear = not m["y"]  # type: ignore[attr-defined]
+        out.append(x)
+    for m in _HALF_RE.finditer(text, s, e):
+        h = 1 if m["h"].lower() == "đầu" else 2
+        x = TimeExpr(m.start(), m.end(), m.group(0), "half")
+        if m["y"]:
+            y = int(m["y"])
+            x.value = f"{y}-H{h}"
+            x.first_day = iso(y, 1 if h == 1 else 7, 1)
+            x.deadline = _last_day(y, 6 if h == 1 else 12)
+        out.append(x)
+    for m in _YEAR_RE.finditer(text, s, e):
+        y = int(m["y"])
+        pre = (m["pre"] or "").strip().lower()
+        x = TimeExpr(m.start(), m.end(), m.group(0), "year", str(y), None if pre in ("đầu", "giữa") else f"{y}-12-31")
+        x.first_day = f"{y}-01-01"
+        out.append(x)
+    for m in _CELL_YEAR_RE.finditer(text, s, e):
+        y = int(m["y"])
+        st = m.start("y")
+        x = TimeExpr(st, m.end("y"), m["y"], "year", str(y), f"{y}-12-31", first_day=f"{y}-01-01")
+        out.append(x)
+    for m in _RANGE_RE.finditer(text, s, e):
+        y1, y2 = int(m["y1"]), int(m["y2"])
+        if not (y1 < y2 <= y1 + 50):
+            continue
+        end_ = None if m["more"] else f"{y2}-12-31"
+        x = TimeExpr(m.start(), m.end(), m.group(0), "period", None, None,
+                     period={"start": f"{y1}-01-01", "end": end_})
+        out.append(x)
+    return out
+
+
+def _pick(cands: list[TimeExpr]) -> list[TimeExpr]:
+    """Non-overlapping, earliest first then longest."""
+    cands.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    out: list[TimeExpr] = []
+    last = -1
+    for c in cands:
+        if c.start >= last:
+            out.append(c)
+            last = c.end
+    return out
+
+
+def _recurrences(text: str, s: int, e: int) -> list[TimeExpr]:
+    out = []
+    for m in _REC_RE.finditer(text, s, e):
+        w = m["w"] or m["w2"] or m["w3"]
+        r = _norm_rec(w)
+        if r is None:
+            continue
+        vals = [r]
+        end = m.end()
+        while True:
+            mm = _REC_MORE_RE.match(text, end, e)
+            if not mm:
+                break
+            r2 = _norm_rec(mm["w"])
+            if r2 is None:
+                break
+            vals.append(r2)
+            end = mm.end()
+        uniq = [v for v in _ORDER if v in vals]
+        x = TimeExpr(m.start(), end, text[m.start():end], "recurrence",
+                     recurrence=uniq[0] if len(uniq) == 1 else uniq)
+        out.append(x)
+    return out
+
+
+def _relatives(text: str, s: int, e: int, anchor_d: Optional[date], atoms: list[TimeExpr]) -> list[TimeExpr]:
+    _, _, events, _, _ = _cues()
+    by_start = {a.start: a for a in atoms}
+    out = []
+    for m in _RELATIVE_RE.finditer(text, s, e):
+        if not m["pre"] and not m["tail"]:
+            continue
+        nraw = m["n"].lower()
+        n = int(nraw) if nraw.isdigit() else _NUMWORDS.get(re.sub(r"\s+", " ", nraw))
+        if not n:
+            continue
+        unit = re.sub(r"\s+", " ", m["u"].lower())
+        if unit == "năm" and not m["tail"] and not m["pre"]:
+            continue
+        end = m.end()
+        base: Optional[date] = None
+        if m["tail"]:
+            # the event: an explicit date, the document's own signing, or words up to punctuation
+            k = end
+            while k < e and text[k] in " \t":
+                k += 1
+            a = by_start.get(k)
+            if a is None and k > 0:
+                # "kể từ ngày" already ate "ngày": the atom may start at "ngày"
+                a = by_start.get(k - 5) if text[max(0, k - 5):k].lower() == "ngày " else None
+            if a is not None and a.kind in ("date", "datetime"):
+                base = _to_date(a.value)
+                end = a.end
+            else:
+                low = text[k:k + 40].lower()
+                hit = None
+                for ev in events:
+                    if low.startswith(ev) and not (len(low) > len(ev) and low[len(ev)].isalpha()):
+                        hit = ev
+                        break
+                td = _THIS_DOC_RE.match(text, k + len(hit), e) if hit else None
+                if hit and td:
+                    base = anchor_d
+                    end = td.end()
+                else:
+                    mm = re.compile(r"[^,.;:()\n]{0,80}").match(text, k, e)
+                    end = mm.end() if mm else k
+                    while end > k and text[end - 1] in " \t":
+                        end -= 1
+        dl = None
+        if base and unit != "ngày làm việc":
+            if unit == "ngày":
+                dl = (base + timedelta(days=n)).isoformat()
+            elif unit == "tuần":
+                dl = (base + timedelta(days=7 * n)).isoformat()
+            elif unit == "tháng":
+                dl = _add_months(base, n).isoformat()
+            elif unit == "năm":
+                dl = _add_months(base, 12 * n).isoformat()
+        x = TimeExpr(m.start(), end, text[m.start():end], "relative", None, dl)
+        pre = (m["pre"] or "").lower()
+        x.is_deadline_cue = bool(pre) and not pre.startswith("sau")
+        out.append(x)
+    return out
+
+
+def _ongoing(text: str, s: int, e: int) -> list[TimeExpr]:
+    _, ongoing, _, _, _ = _cues()
+    if not ongoing:
+        return []
+    rx = _ongoing_re(tuple(ongoing))
+    out = []
+    for m in rx.finditer(text, s, e):
+        before = text[max(0, m.start() - 6):m.start()].lower()
+        if re.search(r"(?<![\w])chi\s+$", before):  # "chi thường xuyên" = recurrent spending
+            continue
+        out.append(TimeExpr(m.start(), m.end(), m.group(0), "ongoing"))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _ongoing_re(words: tuple) -> re.Pattern:
+    return re.compile(rf"(?<![\w])(?:{_alt(words)})(?![\w])", _F)
+
+
+@functools.lru_cache(maxsize=4)
+def _cue_re(cues: tuple) -> re.Pattern:
+    return re.compile(rf"(?:^|(?<=[^\w]))(?:{_alt(cues)})\s*$", _F)
+
+
+def _line_alone(text: str, x: TimeExpr) -> bool:
+    """The expression is all of its line / table cell (a "Thời hạn" column)."""
+    i = x.start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i > 0 and text[i - 1] not in "\n|":
+        return False
+    j = x.end
+    while j < len(text) and text[j] in " \t.;":
+        j += 1
+    return j >= len(text) or text[j] in "\n|"
+
+
+# ---------------------------------------------------------------------------
+# main entry
+
+
+def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Optional[str] = None) -> list[TimeExpr]:
+    """Every temporal expression in ``text[start:end]``, offsets into ``text``, in order.
+
+    ``anchor`` is the document's ISO issue date: it dates expressions without a
+    year ("trước 20h00 ngày 25/5") and relative deadlines counted from the
+    signing ("trong thời hạn 30 ngày kể từ ngày ký").
+    """
+    if end is None:
+        end = len(text)
+    anchor_d = _to_date(anchor)
+    atoms = _pick(_atoms(text, start, end, anchor_d))
+    recs = _recurrences(text, start, end)
+    rels = _relatives(text, start, end, anchor_d, atoms)
+
+    # recurrences and relatives win over atoms they overlap; a no-year date
+    # just before "hằng tháng/năm" joins the recurrence ("trước ngày 10 tháng 01 hàng năm").
+    big = _pick(recs + rels + _ongoing(text, start, end))
+    res: list[TimeExpr] = []
+    bi = 0
+    for a in atoms:
+        covered = any(b.start <= a.start < b.end or a.start <= b.start < a.end for b in big)
+        if covered:
+            continue
+        res.append(a)
+    for b in big:
+        if b.kind == "recurrence":
+            # merge a date/month directly before ("ngày 30/11 hằng năm", "tháng 6 hàng năm")
+            for a in list(res):
+                if getattr(a, "_noyear", False) and a.end <= b.start and not text[a.end:b.start].strip():
+                    res.remove(a)
+                    b.start = a.start
+                    b.text = text[b.start:b.end]
+                    break
+        res.append(b)
+    res.sort(key=lambda x: (x.start, -(x.end - x.start)))
+
+    # periods: "từ X (trở đi | đến Y)", "từ nay đến Y"
+    merged: list[TimeExpr] = []
+    i = 0
+    while i < len(res):
+        x = res[i]
+        if x.kind in ("date", "datetime", "month", "quarter", "half", "year") and x.first_day:
+            before = text[max(0, x.start - 25):x.start]
+            fm = _FROM_RE.search(before)
+            nm = _FROM_NOW_RE.search(text[max(0, x.start - 40):x.start])
+            if fm and not fm["ke"]:
+                st = x.start - (len(before) - fm.start())
+                p_end: Optional[str] = None
+                en = x.end
+                om = _ONWARD_RE.match(text, x.end, end)
+                um = _UNTIL_RE.match(text, x.end, end)
+                if om:
+                    en = om.end()
+                elif um and i + 1 < len(res) and res[i + 1].start == um.end() and res[i + 1].deadline \
+                        and res[i + 1].kind in ("date", "datetime", "month", "quarter", "half", "year"):
+                    y2 = res[i + 1]
+                    p_end = y2.deadline
+                    en = y2.end
+                    i += 1
+                p = TimeExpr(st, en, text[st:en], "period", None, None,
+                             period={"start": x.first_day, "end": p_end})
+                merged.append(p)
+                i += 1
+                continue
+            if nm and x.deadline:
+                st = x.start - (min(40, x.start) - nm.start())
+                p = TimeExpr(st, x.end, text[st:x.end], "period", None, None,
+                             period={"start": anchor, "end": x.deadline})
+                merged.append(p)
+                i += 1
+                continue
+        merged.append(x)
+        i += 1
+    res = merged
+
+    # cues, no-year dates near a recurrence, table cells
+    cues, *_ = _cues()
+    cre = _cue_re(tuple(cues))
+    rec_spans = [(r.start, r.end) for r in res if r.kind == "recurrence"]
+    for x in res:
+        if x.kind == "relative":
+            continue
+        ls = text.rfind("\n", 0, x.start) + 1
+        before = text[max(ls, x.start - 60):x.start]
+        before = re.sub(r"\(\s*$", "", before)
+        if cre.search(before):
+            x.is_deadline_cue = True
+        elif _line_alone(text, x) and x.kind in ("date", "datetime", "month", "quarter", "half", "year"):
+            x.is_deadline_cue = True
+        if getattr(x, "_noyear", False):
+            near = any(rs - 40 <= x.end and x.start <= re_ + 40 for rs, re_ in rec_spans)
+            if near:
+                x.deadline = None
+            elif x.deadline and anchor_d and x.is_deadline_cue and x.kind in ("date", "datetime", "month", "quarter"):
+                # a deadline without a year that would fall before the document: next year's
+                dd = _to_date(x.deadline)
+                if dd and dd < anchor_d:
+                    x.deadline = _next_year(x.deadline)
+                    x.first_day = _next_year(x.first_day)
+                    if x.kind in ("date", "datetime"):
+                        x.value = x.deadline
+                    elif x.value:
+                        x.value = str(int(x.value[:4]) + 1) + x.value[4:]
+        if hasattr(x, "_noyear"):
+            del x._noyear
+    return res
+
+
+__all__ = ["DATE_RE", "iso", "parse_date_text", "TimeExpr", "find_times"]
