@@ -87,6 +87,12 @@ def _clean_line(line: str) -> str:
 
 
 def _is_upper(s: str) -> bool:
+    """Mostly capital letters (at least 80 % of the letters)."""
+    if s.isupper():
+        return True
+    head = s[:24]
+    if head != head.upper() and len(s) > 24 and not _is_upper(head):
+        return False  # a mixed-case start: not a heading (cheap rejection for long lines)
     letters = [c for c in s if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
@@ -124,29 +130,47 @@ _ROMAN_RE = re.compile(r"^(?=[IVXLC]{2,}$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0
 class _CaseModel:
     """How the body spells each word: trigram context first, then the word alone."""
 
-    def __init__(self, text: str):
+    _PER_WORD = 12  # occurrences looked at per word: enough to decide, cheap on long texts
+
+    def __init__(self, text: str, vocab: set[str]):
+        """Count how ``text`` spells each word of ``vocab`` (lower-case), with its neighbours."""
         self.uni: dict[str, Counter] = defaultdict(Counter)
         self.tri: dict[tuple, Counter] = defaultdict(Counter)
         self.left: dict[tuple, Counter] = defaultdict(Counter)
         self.right: dict[tuple, Counter] = defaultdict(Counter)
-        self.caps: set[str] = set()  # acronyms: all-caps words of mixed-case lines
-        for line in text.splitlines():
-            if _is_upper(line):
-                continue  # an all-caps heading says nothing about case
-            toks = [m.group(0) for m in _WORD_RE.finditer(line)]
-            low = [t.lower() for t in toks]
-            for i, t in enumerate(toks):
-                if t.isupper() and len(t) > 1:
-                    self.caps.add(low[i])
-                    continue
-                w = low[i]
-                self.uni[w][t] += 1
-                if i > 0:
-                    self.left[(low[i - 1], w)][t] += 1
-                if i < len(toks) - 1:
-                    self.right[(w, low[i + 1])][t] += 1
-                if 0 < i < len(toks) - 1:
-                    self.tri[(low[i - 1], w, low[i + 1])][t] += 1
+        self.caps: set[str] = set()  # acronyms: all-caps words in mixed-case context
+        if not vocab:
+            return
+        toks = _WORD_RE.findall(text)
+        lows = _WORD_RE.findall(text.lower())
+        if len(lows) != len(toks):
+            lows = [t.lower() for t in toks]
+        seen: Counter = Counter()
+        n = len(toks)
+        for i in [i for i, w in enumerate(lows) if w in vocab]:
+            w, t = lows[i], toks[i]
+            if seen[w] >= self._PER_WORD:
+                continue
+            prev_t = toks[i - 1] if i > 0 else None
+            next_t = toks[i + 1] if i < n - 1 else None
+            prev_up = bool(prev_t and len(prev_t) > 1 and prev_t.isupper())
+            next_up = bool(next_t and len(next_t) > 1 and next_t.isupper())
+            if t.isupper() and len(t) > 1:
+                if not (prev_up or next_up):  # an acronym, not a word of a heading
+                    self.caps.add(w)
+                continue
+            if prev_up and next_up:
+                continue
+            seen[w] += 1
+            prev = lows[i - 1] if prev_t else None
+            nxt = lows[i + 1] if next_t else None
+            self.uni[w][t] += 1
+            if prev:
+                self.left[(prev, w)][t] += 1
+            if nxt:
+                self.right[(w, nxt)][t] += 1
+            if prev and nxt:
+                self.tri[(prev, w, nxt)][t] += 1
 
     def spell(self, words: list[str], i: int) -> str:
         w = words[i].lower()
@@ -212,7 +236,9 @@ def recase(upper: str, model: _CaseModel, first_cap: bool = False) -> str:
 
 def recase_phrase(phrase: str, text: str) -> str:
     """An upper-case phrase spelled as ``text`` spells it, first letter capital."""
-    return recase(phrase, _CaseModel(text), True) if _is_upper(phrase) else phrase
+    if not _is_upper(phrase):
+        return phrase
+    return recase(phrase, _CaseModel(text, {m.group(0).lower() for m in _WORD_RE.finditer(phrase)}), True)
 
 
 def _maybe_recase(s: str, model: _CaseModel, first_cap: bool) -> str:
@@ -494,7 +520,9 @@ def parse_header(text: str) -> tuple[Document, int, bool]:
         body_start = _parse_report(text, doc)
         return doc, body_start, True
 
-    model = _CaseModel(text)
+    vocab = {m.group(0).lower() for _, _, ln in lines[: stop + 15] if _is_upper(ln) for m in _WORD_RE.finditer(ln)}
+    vocab = {w for w in vocab if len(w) > 1 or w.isalpha()}
+    model = _CaseModel(text, vocab)
     code = None
     header_end_i = 0
     if so_i is not None:
