@@ -160,6 +160,12 @@ def step_clutter(text: str) -> list[Edit]:
                         j += 1
                     else:
                         break
+                # and the blank lines right after the block (a page break inside a paragraph)
+                last = max(b for b in range(k, len(lines)) if b == k or drop[b] and b <= j)
+                b = last + 1
+                while b < len(lines) and not text[lines[b][0]:lines[b][1]].strip():
+                    drop[b] = True
+                    b += 1
                 break
     return [(s, full, "") for (s, _, full), d in zip(lines, drop) if d]
 

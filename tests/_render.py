@@ -120,10 +120,28 @@ def to_docx(text: str, path) -> Path:
 
 
 # ------------------------------------------------------------------ pdf
-def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True) -> Path:
+def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
+           running_header: str | None = None, page_numbers: bool = False) -> Path:
     """A4 PDF, DejaVu Sans 11 pt; the header in two columns (issuer left,
-    motto right, at the same height), then the body wrapped to the page width."""
-    from fpdf import FPDF
+    motto right, at the same height), then the body wrapped to the page width.
+    ``running_header``: a line printed at the top of every page (as the
+    official gazette does); ``page_numbers``: a bare number at the foot."""
+    from fpdf import FPDF as _FPDF
+
+    class FPDF(_FPDF):
+        def header(self):
+            if running_header:
+                self.set_font("dv", size=9)
+                self.cell(0, 12, running_header, align="C", new_x="LMARGIN", new_y="NEXT")
+                self.ln(6)
+                self.set_font("dv", size=11)
+
+        def footer(self):
+            if page_numbers:
+                self.set_y(-40)
+                self.set_font("dv", size=9)
+                self.cell(0, 12, str(self.page_no()), align="C")
+                self.set_font("dv", size=11)
 
     font = font or find_font()
     if font is None:

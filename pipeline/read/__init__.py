@@ -51,6 +51,16 @@ def _mb(n: int) -> str:
     return f"{n} bytes"
 
 
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as e:
+        return e.start >= len(head) - 4  # a character cut at the end of the sample
+
+
 def sniff(data: bytes, name: str = "") -> str:
     """The format of ``data``: magic bytes first, then the file extension."""
     head = data[:2048]
@@ -61,10 +71,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "docx"  # the docx reader tells a zip that is not a Word document
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
-    if ext in (".pdf",):
-        return "pdf"
-    if ext in (".docx",):
-        return "docx"
+    if ext in (".pdf", ".docx") and not _looks_like_text(head):
+        return ext[1:]  # the reader reports it corrupt
     low = head.lower()
     if ext in (".html", ".htm", ".xhtml") or any(t in low for t in (b"<!doctype html", b"<html", b"<body", b"<head")):
         return "html"

@@ -1,0 +1,96 @@
+"""clean(): named steps, clutter removed, body kept, offsets map back."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _render as R  # noqa: E402
+
+from pipeline.clean import STEPS, clean  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+CASES = [
+    # (name, input, expected clean text)
+    ("nfc", "Quye\u0302\u0301t đi\u0323nh\n", "Quyết định\n"),
+    ("crlf", "Dòng một\r\nDòng hai\rDòng ba\n", "Dòng một\nDòng hai\nDòng ba\n"),
+    ("invisible", "Kế\u200b hoạch\u00a0số 5\ufeff\n", "Kế hoạch số 5\n"),
+    ("image and views", "image banner\nTiêu đề bài viết\nLượt xem: 1.204\n\nNội dung chính.\n",
+     "Tiêu đề bài viết\n\nNội dung chính.\n"),
+    ("stats block", "Nội dung chính.\nThống kê truy cập\n  • Đang online: 12\n  • Hôm nay: 300\n"
+     "  • Trong tuần: 5 183\n  • Trong tháng: 13 684\n  • Tất cả: 72697\nĐăng nhập",
+     "Nội dung chính.\n"),
+    ("pagination and ads", "Kết thúc văn bản./.\n1 2 3 4 5  ...\nimage advertisement\nimage advertisement\n",
+     "Kết thúc văn bản./.\n"),
+    ("share buttons", "Chia sẻ | In bài | Gửi email\nĐoạn văn.\n", "Đoạn văn.\n"),
+    ("gazette header", "đoạn trước\nCÔNG BÁO/Số 915/Ngày 21-08-2025\n71\n\ntiếp đoạn sau\n",
+     "đoạn trước\ntiếp đoạn sau\n"),
+    ("signature stamp", "Nội dung.\nKý bởi: CƠ QUAN BAN HÀNH\nCơ quan: VĂN PHÒNG\nNgày ký: 2025-08-21 09:00:00 +07:00\n",
+     "Nội dung.\n"),
+    ("markdown", "**ỦY BAN NHÂN DÂN\nTỈNH BÌNH NGUYÊN**\n__Về việc__ kiểm tra\n", "ỦY BAN NHÂN DÂN\nTỈNH BÌNH NGUYÊN\nVề việc kiểm tra\n"),
+    ("rule lines kept", "THỦ TƯỚNG\n__________\nSố: 1/CT-TTg\n", "THỦ TƯỚNG\n__________\nSố: 1/CT-TTg\n"),
+    ("dup caption", "Hội nghị triển khai nhiệm vụ năm 2025 của ngành\nHội nghị triển khai nhiệm vụ năm 2025 của ngành\nNội dung.\n",
+     "Hội nghị triển khai nhiệm vụ năm 2025 của ngành\nNội dung.\n"),
+    ("indent and blank runs", "\n\n    Đoạn một.   \n\n\n\n\tĐoạn hai.\n\n\n", "Đoạn một.\n\nĐoạn hai.\n"),
+    # body text that only looks like clutter is kept
+    ("body kept", "Lượt xem xét hồ sơ được thực hiện hai lần.\nHôm nay: 20 hồ sơ\n1. Nhiệm vụ\n2 3 đợt/năm\n",
+     "Lượt xem xét hồ sơ được thực hiện hai lần.\nHôm nay: 20 hồ sơ\n1. Nhiệm vụ\n2 3 đợt/năm\n"),
+    ("punctuation untouched", "Thực hiện Nghị quyết số 02- NQ/ĐUK ;giai đoạn 2021- 2030 .\n",
+     "Thực hiện Nghị quyết số 02- NQ/ĐUK ;giai đoạn 2021- 2030 .\n"),
+]
+
+
+@pytest.mark.parametrize("name,text,want", CASES, ids=[c[0] for c in CASES])
+def test_clean_cases(name, text, want):
+    c = clean(text)
+    assert c.text == want
+    _check_offsets(text, c)
+
+
+def _check_offsets(src: str, c) -> None:
+    """Every kept character maps back to the same character of the input."""
+    import unicodedata
+
+    assert len(c.offsets) == len(c.text) + 1
+    assert c.to_source(len(c.text)) <= len(src)
+    prev = -1
+    for i, ch in enumerate(c.text):
+        j = c.to_source(i)
+        assert j >= prev  # monotone
+        prev = j
+        if ch not in " \n":
+            assert unicodedata.normalize("NFC", src[j:j + 3]).startswith(ch) or src[j] == ch, (i, ch, src[j:j + 3])
+
+
+def test_steps_are_named_and_composable():
+    text = "image banner\n**Đậm**\r\n"
+    assert clean(text).steps == ["line_endings", "clutter", "markdown"]
+    only = clean(text, steps=["markdown"])
+    assert only.text == "image banner\nĐậm\r\n" and only.steps == ["markdown"]
+    assert set(STEPS) >= {"nfc", "line_endings", "clutter", "markdown", "strip_lines", "blank_lines"}
+
+
+def test_offsets_of_a_phrase_after_clutter():
+    src = R.to_scraped_txt(R.SAMPLE)
+    c = clean(src)
+    phrase = "Sở Y tế tổ chức kiểm tra chất lượng nước"
+    i = c.text.index(phrase)
+    j = c.to_source(i)
+    assert src[j:j + len(phrase)] == phrase
+    assert c.from_source(j) == i
+    assert R.normalise_ws(c.text) == R.normalise_ws(R.SAMPLE)
+
+
+def test_seeds_lose_only_clutter():
+    seeds = sorted((SHARED / "seeds").glob("*.txt")) if (SHARED / "seeds").is_dir() else []
+    if not seeds:
+        pytest.skip("../shared is absent")
+    for f in seeds:
+        src = f.read_text(encoding="utf-8")
+        c = clean(src)
+        _check_offsets(src, c)
+        # at most a fifth of a document is clutter
+        assert len(c.text) > 0.8 * len(src.strip()), f.name

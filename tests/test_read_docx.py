@@ -1,0 +1,92 @@
+"""DOCX reading: paragraphs and tables in document order, one cell per line."""
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _render as R  # noqa: E402
+
+from pipeline.clean import clean  # noqa: E402
+from pipeline.errors import ReadError  # noqa: E402
+from pipeline.read import read_path  # noqa: E402
+
+docx = pytest.importorskip("docx")
+
+
+def test_docx_gives_the_same_clean_text_as_txt(tmp_path):
+    d = R.to_docx(R.SAMPLE, tmp_path / "s.docx")
+    (tmp_path / "s.txt").write_text(R.SAMPLE, encoding="utf-8")
+    got = clean(read_path(d).text).text
+    want = clean(read_path(tmp_path / "s.txt").text).text
+    assert R.normalise_ws(got) == R.normalise_ws(want)
+    src = read_path(d)
+    assert src.format == "docx" and src.meta["tables"] == 1
+    # the header table: left cell (issuer, Số) before the right cell (motto, date)
+    assert src.text.split("\n")[:6] == [ln for ln in R.SAMPLE.split("\n")][:6]
+
+
+def test_tables_row_by_row_in_document_order(tmp_path):
+    doc = docx.Document()
+    doc.add_paragraph("Phụ lục: phân công nhiệm vụ")
+    t = doc.add_table(rows=3, cols=3)
+    cells = [["TT", "Nhiệm vụ", "Cơ quan chủ trì"],
+             ["1", "Rà soát công trình cấp nước", "Sở Nông nghiệp và Môi trường"],
+             ["2", "Kiểm tra chất lượng nước", "Sở Y tế"]]
+    for r, row in enumerate(cells):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    merged = doc.add_table(rows=2, cols=2)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "Ô gộp hai cột"
+    merged.cell(1, 0).text = "trái"
+    merged.cell(1, 1).text = "phải"
+    doc.add_paragraph("Đoạn kết sau bảng.")
+    f = tmp_path / "t.docx"
+    doc.save(f)
+    lines = read_path(f).text.rstrip("\n").split("\n")
+    assert lines == ["Phụ lục: phân công nhiệm vụ"] + [v for row in cells for v in row] + \
+        ["Ô gộp hai cột", "trái", "phải", "Đoạn kết sau bảng."]
+
+
+def test_nested_table_read_in_place(tmp_path):
+    doc = docx.Document()
+    outer = doc.add_table(rows=1, cols=2)
+    outer.cell(0, 0).text = "ngoài trái"
+    inner_cell = outer.cell(0, 1)
+    inner_cell.text = "ngoài phải"
+    inner = inner_cell.add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "trong 1"
+    inner.cell(0, 1).text = "trong 2"
+    f = tmp_path / "n.docx"
+    doc.save(f)
+    assert read_path(f).text.rstrip("\n").split("\n") == ["ngoài trái", "ngoài phải", "trong 1", "trong 2"]
+
+
+def _err(path) -> str:
+    with pytest.raises(ReadError) as ei:
+        read_path(path)
+    assert "\n" not in str(ei.value)
+    return str(ei.value)
+
+
+def test_truncated_docx(tmp_path):
+    d = R.to_docx(R.SAMPLE, tmp_path / "s.docx").read_bytes()
+    (tmp_path / "t.docx").write_bytes(d[: len(d) // 2])
+    assert "corrupt" in _err(tmp_path / "t.docx")
+
+
+def test_zip_that_is_not_a_docx(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("ghichu.txt", "không phải văn bản Word")
+    (tmp_path / "z.docx").write_bytes(buf.getvalue())
+    assert "not a .docx" in _err(tmp_path / "z.docx")
+
+
+def test_old_word_doc(tmp_path):
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert ".doc" in _err(tmp_path / "old.doc")

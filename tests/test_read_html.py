@@ -1,0 +1,55 @@
+"""HTML reading: the article body only, blocks as lines, tables one cell per line."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _render as R  # noqa: E402
+
+from pipeline.clean import clean  # noqa: E402
+from pipeline.read import read_path  # noqa: E402
+from pipeline.read.html import html_to_text  # noqa: E402
+
+
+def test_html_with_clutter_gives_the_same_clean_text_as_txt(tmp_path):
+    f = tmp_path / "s.html"
+    f.write_text(R.to_html(R.SAMPLE), encoding="utf-8")
+    (tmp_path / "s.txt").write_text(R.SAMPLE, encoding="utf-8")
+    src = read_path(f)
+    assert src.format == "html" and src.meta["container"] == "article"
+    assert R.normalise_ws(clean(src.text).text) == R.normalise_ws(clean(read_path(tmp_path / "s.txt").text).text)
+    for junk in ("Trang chủ", "Thống kê", "Chia sẻ", "Tin liên quan", "Bản quyền", "không phải nội dung", "Tìm kiếm"):
+        assert junk not in src.text
+
+
+@pytest.mark.parametrize("html,lines", [
+    # blocks and <br> end lines; inline tags do not
+    ("<div class='noidung'><p>Điều 1. Phạm vi <b>điều chỉnh</b></p><p>Dòng một<br>dòng hai</p>" + "<p>" + "x " * 120 + "</p></div>",
+     ["Điều 1. Phạm vi điều chỉnh", "Dòng một", "dòng hai"]),
+    # a table: row by row, one cell per line
+    ("<article><table><tr><td>TT</td><td>Nội dung</td></tr><tr><td>1</td><td>Báo cáo quý</td></tr></table>"
+     + "<p>" + "y " * 120 + "</p></article>",
+     ["TT", "Nội dung", "1", "Báo cáo quý"]),
+])
+def test_html_blocks(html, lines):
+    text, _ = html_to_text("<html><body><nav>Menu</nav>" + html + "<footer>Chân trang</footer></body></html>")
+    assert text.split("\n")[:len(lines)] == lines
+    assert "Menu" not in text and "Chân trang" not in text
+
+
+def test_densest_block_when_no_container_hint():
+    body = "".join(f"<p>Đoạn văn bản thứ {k} nói về nhiệm vụ trọng tâm của cơ quan trong năm tới.</p>" for k in range(6))
+    html = f"<html><body><div><a href='/'>Trang chủ</a> <a href='/a'>Giới thiệu</a></div><div>{body}</div></body></html>"
+    text, _ = html_to_text(html)
+    assert text.startswith("Đoạn văn bản thứ 0") and "Giới thiệu" not in text
+
+
+def test_html_charset_from_meta(tmp_path):
+    html = '<html><head><meta charset="windows-1258"></head><body><article><p>' + \
+        "Quyết định phê duyệt kế hoạch năm. " * 10 + "</p></article></body></html>"
+    f = tmp_path / "w.htm"
+    f.write_bytes(R.to_bytes(html, "cp1258"))
+    assert read_path(f).text.startswith("Quyết định phê duyệt kế hoạch năm.")

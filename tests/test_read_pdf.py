@@ -1,0 +1,131 @@
+"""PDF reading: two-column header order, re-joined lines, running headers,
+and the bad PDFs (truncated, corrupt, encrypted, image-only)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _render as R  # noqa: E402
+
+from pipeline.clean import clean  # noqa: E402
+from pipeline.errors import ReadError  # noqa: E402
+from pipeline.read import read_path  # noqa: E402
+
+pytest.importorskip("fpdf")
+FONT = R.find_font()
+pytestmark = pytest.mark.skipif(FONT is None, reason="no TrueType font with Vietnamese glyphs")
+
+EXTRA = [
+    "{n}. Các phòng chuyên môn thuộc Ủy ban nhân dân huyện thường xuyên kiểm tra, đôn đốc việc thực hiện "
+    "nhiệm vụ được giao tại cơ sở, kịp thời phát hiện và tháo gỡ khó khăn, vướng mắc phát sinh trong quá trình "
+    "triển khai; tổng hợp kết quả, báo cáo theo định kỳ hằng tháng.",
+    "{n}. Trung tâm Văn hóa, Thông tin và Thể thao phối hợp với các đoàn thể tổ chức tuyên truyền sâu rộng "
+    "trong Nhân dân về ý nghĩa của việc giữ gìn vệ sinh môi trường, sử dụng tiết kiệm nguồn nước sạch.",
+]
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pdf")
+    return R.to_pdf(R.SAMPLE, d / "sample.pdf", font=FONT)
+
+
+@pytest.fixture(scope="module")
+def long_text():
+    left, right, body = R.split_header(R.SAMPLE)
+    extra = [EXTRA[k % 2].format(n=5 + k) for k in range(40)]
+    cut = body.index("Nơi nhận:")
+    return "\n".join(left + right + body[:cut] + extra + body[cut:]) + "\n"
+
+
+def _clean(path) -> str:
+    return clean(read_path(path).text).text
+
+
+def test_pdf_gives_the_same_clean_text_as_txt(sample_pdf, tmp_path):
+    (tmp_path / "s.txt").write_text(R.SAMPLE, encoding="utf-8")
+    assert R.normalise_ws(_clean(sample_pdf)) == R.normalise_ws(_clean(tmp_path / "s.txt"))
+
+
+def test_two_column_header_reads_issuer_before_motto(sample_pdf):
+    src = read_path(sample_pdf)
+    assert src.format == "pdf" and src.meta["header_columns"] is True
+    lines = src.text.split("\n")
+    # each header line whole, the issuer block first, then the motto block
+    assert lines[:6] == ["ỦY BAN NHÂN DÂN", "TỈNH BÌNH NGUYÊN", "Số: 27/CT-UBND",
+                         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                         "Bình Nguyên, ngày 14 tháng 8 năm 2025"]
+    assert lines[6] == "CHỈ THỊ"
+
+
+def test_wrapped_lines_are_rejoined_one_line_per_paragraph(sample_pdf):
+    text = read_path(sample_pdf).text
+    want = [ln for ln in R.SAMPLE.split("\n") if ln]
+    assert text.split("\n")[:len(want)] == want
+
+
+def test_running_headers_and_page_numbers_dropped(long_text, tmp_path):
+    pdf = R.to_pdf(long_text, tmp_path / "long.pdf", font=FONT,
+                   running_header="CÔNG BÁO/Số 915/Ngày 21-08-2025", page_numbers=True)
+    src = read_path(pdf)
+    assert src.meta["pages"] >= 3
+    assert "CÔNG BÁO" not in src.text
+    assert not any(ln.strip().isdigit() for ln in src.text.split("\n"))
+    # paragraphs that cross a page break come out whole
+    assert src.text.rstrip("\n").split("\n") == [ln for ln in long_text.split("\n") if ln]
+
+
+def test_pdf_stores_nfd_text_read_as_nfc(tmp_path):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", R.SAMPLE)
+    src = read_path(R.to_pdf(nfd, tmp_path / "nfd.pdf", font=FONT))
+    assert unicodedata.is_normalized("NFC", src.text)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in src.text
+
+
+def test_pdf_without_two_column_header(tmp_path):
+    text = "Kính gửi các cơ quan, đơn vị trong tỉnh.\nĐề nghị các đơn vị rà soát và báo cáo trước ngày 15 tháng 9 năm 2025.\n"
+    src = read_path(R.to_pdf(text, tmp_path / "plain.pdf", font=FONT, two_columns=False))
+    assert src.meta["header_columns"] is False
+    assert src.text.split("\n")[:2] == text.split("\n")[:2]
+
+
+# ------------------------------------------------------------------ bad PDFs
+def _err(path) -> str:
+    with pytest.raises(ReadError) as ei:
+        read_path(path)
+    msg = str(ei.value)
+    assert "\n" not in msg
+    return msg
+
+
+def test_truncated_pdf(sample_pdf, tmp_path):
+    raw = sample_pdf.read_bytes()
+    (tmp_path / "t.pdf").write_bytes(raw[: len(raw) // 2])
+    assert "corrupt or truncated PDF" in _err(tmp_path / "t.pdf")
+
+
+def test_corrupt_pdf(tmp_path):
+    (tmp_path / "c.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n")
+    assert "corrupt or truncated PDF" in _err(tmp_path / "c.pdf")
+    (tmp_path / "notpdf.pdf").write_bytes("Đây không phải là tệp PDF.".encode())
+    # extension says pdf, content is text: read by content
+    assert read_path(tmp_path / "notpdf.pdf").format == "txt"
+
+
+def test_encrypted_pdf(sample_pdf, tmp_path):
+    enc = R.encrypt_pdf(sample_pdf, tmp_path / "enc.pdf")
+    assert "encrypted PDF" in _err(enc)
+
+
+def test_owner_password_only_pdf_is_readable(sample_pdf, tmp_path):
+    enc = R.encrypt_pdf(sample_pdf, tmp_path / "owner.pdf", password="")
+    assert "CỘNG HÒA XÃ HỘI" in read_path(enc).text
+
+
+def test_image_only_pdf_needs_ocr(tmp_path):
+    assert "needs OCR" in _err(R.to_image_pdf(tmp_path / "scan.pdf"))
