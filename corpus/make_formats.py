@@ -1,0 +1,99 @@
+"""Render the sample directives (corpus/samples/*.txt) into the other input
+formats under corpus/samples/formats/, then read each one back and check that
+it gives the same clean text as the .txt (modulo whitespace).
+
+    python corpus/make_formats.py            # render and check
+    python corpus/make_formats.py --check    # only check what is there
+
+Formats: .pdf (two-column header; needs fpdf2 and a font with Vietnamese
+glyphs), .docx (header as a two-column table), .html (with site clutter),
+.tcvn3.txt / .vni.txt (legacy font encodings), .cp1258.txt, .utf16.txt.
+With no samples yet, a directive written for the tests (tests/_render.SAMPLE)
+is rendered as ``formats/sample-chi-thi.*``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import _render as R  # noqa: E402
+
+from pipeline.clean import clean  # noqa: E402
+from pipeline.errors import ReadError  # noqa: E402
+from pipeline.read import read_path  # noqa: E402
+
+SAMPLES = ROOT / "corpus" / "samples"
+OUT = SAMPLES / "formats"
+TEXT_FORMATS = {"tcvn3.txt": "tcvn3", "vni.txt": "vni", "cp1258.txt": "cp1258", "utf16.txt": "utf-16"}
+
+
+def sources() -> list[tuple[str, str]]:
+    files = sorted(SAMPLES.glob("*.txt"))
+    if files:
+        return [(f.stem, f.read_text(encoding="utf-8")) for f in files]
+    return [("sample-chi-thi", R.SAMPLE)]
+
+
+def render(stem: str, text: str, font: str | None) -> list[Path]:
+    OUT.mkdir(parents=True, exist_ok=True)
+    made = []
+    if not (SAMPLES / f"{stem}.txt").exists():
+        (OUT / f"{stem}.txt").write_text(text, encoding="utf-8")
+        made.append(OUT / f"{stem}.txt")
+    made.append(R.to_docx(text, OUT / f"{stem}.docx"))
+    (OUT / f"{stem}.html").write_text(R.to_html(text, title=stem), encoding="utf-8")
+    made.append(OUT / f"{stem}.html")
+    for suffix, enc in TEXT_FORMATS.items():
+        (OUT / f"{stem}.{suffix}").write_bytes(R.to_bytes(text, enc))
+        made.append(OUT / f"{stem}.{suffix}")
+    if font:
+        made.append(R.to_pdf(text, OUT / f"{stem}.pdf", font=font))
+    return made
+
+
+def check(stem: str, text: str) -> list[tuple[str, str]]:
+    want = R.normalise_ws(clean(text).text)
+    rows = []
+    for f in sorted(OUT.glob(f"{stem}.*")):
+        if f.suffix == ".txt" and f.name == f"{stem}.txt":
+            continue
+        try:
+            src = read_path(f)
+        except ReadError as e:
+            rows.append((f.name, f"ERROR {e.reason}"))
+            continue
+        got = R.normalise_ws(clean(src.text).text)
+        if got == want:
+            status = "same"
+        elif got.lower() == want.lower():
+            status = "same but case"  # TCVN3: no codes for upper-case toned vowels in mixed-case words
+        else:
+            status = "DIFFERENT"
+        rows.append((f.name, f"{status} ({src.format}, {src.encoding or '-'})"))
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--check", action="store_true", help="only read back what is there")
+    args = ap.parse_args(argv)
+    font = R.find_font()
+    if font is None and not args.check:
+        print("no font with Vietnamese glyphs found: skipping .pdf", file=sys.stderr)
+    bad = 0
+    for stem, text in sources():
+        if not args.check:
+            render(stem, text, font)
+        for name, status in check(stem, text):
+            print(f"{name:40s} {status}")
+            bad += status.startswith(("DIFFERENT", "ERROR"))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
