@@ -160,8 +160,10 @@ _NUMBER_WORD = _alt(_case_variants(_W["number_word"]))
 _TYPEWORDS = list(_WORD2TYPE)
 _TYPEWORD_ALT = _alt(_case_variants(_TYPEWORDS))
 # what stands before a symbol: [type word [≤2 lower-case words]] [số[:]]
+_LOWER = "".join(c for c in map(chr, range(0x61, 0x1EFA)) if c.islower() and c.isalpha())
+_LOWER_CLS = "[" + re.escape(_LOWER) + "]"
 _LEFT_RE = re.compile(
-    rf"(?:(?<!\w)(?P<tw>{_TYPEWORD_ALT})(?P<q>(?:[ \t]+[a-zà-ỹđ]+){{0,{int(_W['max_qualifiers'])}}}?)\s+)?"
+    rf"(?:(?<!\w)(?P<tw>{_TYPEWORD_ALT})(?P<q>(?:[ \t]+{_LOWER_CLS}+){{0,{int(_W['max_qualifiers'])}}}?)\s+)?"
     rf"(?:(?<!\w)(?P<so>{_NUMBER_WORD})[ \t]*:?\s*)?\Z"
 )
 _DATE = (r"(?P<d>\d{1,2})[ \t]*[/.-][ \t]*(?P<m>\d{1,2})[ \t]*[/.-][ \t]*(?P<y>(?:19|20)\d{2})(?!\d)"
@@ -170,6 +172,7 @@ _DATE_AFTER_RE = re.compile(r"[ \t]*,?\s*(?i:ngày)[ \t]+(?:" + _DATE + ")")
 _YEAR_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?i:năm)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)")
 _ISSUER_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*(?:" + _alt(_case_variants(_W["issuer_lead"])) + r")[ \t]+(?=\w)")
 _TOKEN_RE = re.compile(r"[ \t]*([^\s,;.:()\[\]“”\"'!?…]+)")
+_WRAP_RE = re.compile(r"[ \t]*\n[ \t]*(?=[a-zà-ỹđ])([^\s,;.:()\[\]“”\"'!?…]+)")
 _TITLE_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*[“\"]?(?=(?i:" + _alt(_W["title_lead"]) + r")(?!\w))")
 
 
@@ -185,6 +188,9 @@ def _phrases(words) -> dict[str, list[tuple[str, ...]]]:
 
 
 _ISSUER_STOPS = _phrases(_W["issuer_stops"])
+_ISSUER_STOPS_ANY = {w.casefold() for w in _W.get("issuer_stops_any_case", [])}
+_ISSUER_LOWER_OK = {w.casefold() for w in _W.get("issuer_lower_words", [])}
+_COMMA_JOINS = [tuple(w.casefold().split()) for w in _W.get("name_comma_joins", [])]
 _NAME_STOPS = _phrases(_W["name_stops"])
 _MAX_NAME = int(_W.get("max_name_words", 12))
 
@@ -214,6 +220,7 @@ _SELF_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("self_words", [])) + r")(?!\w)
 _MAX_GAP = int(_R.get("max_gap_words", 6))
 _BASED_ON_LINE_RE = re.compile(r"(?:" + _alt(_case_variants(_R.get("based_on", []))) + r")(?!\s+(?i:vào))")
 _WORD_RE = re.compile(r"\w+")
+_LIST_GAP_RE = re.compile(r"[\s,;]*(?:(?i:và)\s+)?")
 _SENT_END_RE = re.compile(r"[.!?](?=\s)|\n\s*\n|;\s*\n|:\s*\n")
 
 # the document's own number line: "Số: 141/KH-UBND", "Số 37-HD/BTGDVTW"
@@ -263,10 +270,18 @@ def _stop_at(tokens: list[str], i: int, stops, caps_ctx: bool) -> bool:
 
 
 def _tokens_from(s: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
-    """Up to ``limit`` tokens of the same line from ``pos``: (token, start, end)."""
+    """Up to ``limit`` tokens of the same line from ``pos``: (token, start, end).
+
+    A single line break before a lower-case word is a hard wrap, not the end of the line.
+    """
     out = []
     while len(out) < limit:
         m = _TOKEN_RE.match(s, pos)
+        if not m:
+            w = _WRAP_RE.match(s, pos)
+            if not w:
+                break
+            m = w
         if not m:
             break
         out.append((m.group(1), m.start(1), m.end(1)))
@@ -285,15 +300,32 @@ def _issuer_after(s: str, pos: int) -> Optional[tuple[str, int]]:
     caps = all(t.isupper() and len(t) > 1 for t, _, _ in toks[:2])
     words = [t for t, _, _ in toks]
     end = None
-    for i, (t, _, e) in enumerate(toks):
-        if i > 0 and _stop_at(words, i, _ISSUER_STOPS, caps):
-            break
-        if i > 0 and caps and not t.isupper() and not t.isdigit():
-            break
+    run = 0
+    for i, (t, st, e) in enumerate(toks):
+        if i > 0:
+            f = t.casefold()
+            if f in _ISSUER_STOPS_ANY:
+                break
+            if f == "và" and i + 1 < len(toks) and toks[i + 1][0][:1].isupper() and \
+                    not _TW_RE.match(s, toks[i + 1][1]):
+                continue  # "Bộ Giáo dục và Đào tạo"
+            if _stop_at(words, i, _ISSUER_STOPS, caps):
+                break
+            if caps and not t.isupper() and not t.isdigit():
+                break
+            if t[:1].islower() and not caps:
+                if f in _ISSUER_LOWER_OK:
+                    run = 0
+                else:
+                    run += 1
+                    if run > 1:
+                        break
+            else:
+                run = 0
         end = e
     if end is None:
         return None
-    return s[toks[0][1]:end], end
+    return " ".join(s[toks[0][1]:end].split()), end
 
 
 def _extend_right(s: str, m: _M) -> None:
@@ -393,13 +425,13 @@ def _full_mentions(s: str) -> list[_M]:
         if sch["name"] == "law":
             symbol = f"{num}/{year}/{issuer}"
         elif sch["name"] == "codeless":
-            symbol = f"{num}/{year + '/' if year else ''}{issuer}-{unit.translate(_MAP)}"
+            symbol = f"{num}/{year + '/' if year else ''}{issuer}-{_nospace(unit)}"
         elif sector == "party" and not year and not unit:
             symbol = f"{num}-{type_code}/{issuer}"
         else:
             symbol = f"{num}/{year + '/' if year else ''}{type_code}-{issuer}"
             if unit:
-                symbol += "-" + unit.translate(_MAP)
+                symbol += "-" + _nospace(unit)
         mm = _M(start, m.end(), "full", doc_type=doc_type, symbol=symbol, number=num, sym_start=m.start())
         if year:
             mm.year = int(year)
@@ -497,7 +529,16 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
             continue
         if _not_yet(s, a):
             continue
+        while s.startswith(",", end):
+            nxt = [t.casefold() for t, _, _ in _tokens_from(s, end + 1, 3)]
+            if not any(tuple(nxt[:len(j)]) == j for j in _COMMA_JOINS):
+                break
+            end2 = _name_tokens(s, end + 1, form, False)
+            if end2 <= end + 1:
+                break
+            end = end2
         mm = _M(a, end, "named", doc_type=dtype)
+        mm.extra["weak"] = bool(spec.get("weak"))
         # "ngày 13 tháng 11 năm 2008" / "năm 2023" after the name; a comma may
         # split a name that a date closes ("Luật Cán bộ, công chức ngày …")
         d = _DATE_AFTER_RE.match(s, end)
@@ -630,6 +671,10 @@ def _own_symbols(s: str, parsed, fulls: list[_M]) -> set[str]:
     return own
 
 
+def _nospace(s: str) -> str:
+    return re.sub(r"\s+", "", s.translate(_MAP))
+
+
 def _symkey(sym: Optional[str]) -> Optional[str]:
     if not sym:
         return None
@@ -650,12 +695,9 @@ def _sentence_start(s: str, pos: int) -> int:
 
 def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header_end: int) -> str:
     ls = s.rfind("\n", 0, m.start) + 1
-    line_head = s[ls:m.start].lstrip(" \t-–•*")
     sent0 = _sentence_start(s, m.start)
-    if _BASED_ON_LINE_RE.match(line_head) and ls >= sent0 - 1:
-        return "based_on"
-    if _BASED_ON_LINE_RE.match(line_head) and prev is not None and prev_rel == "based_on" and prev.end >= sent0:
-        return "based_on"
+    line_start = max(ls, sent0)
+    based_line = bool(_BASED_ON_LINE_RE.match(s[line_start:m.start].lstrip(" \t-–•*")))
     if prev is not None and prev.end >= sent0:
         gap0 = max(sent0, prev.end, prev.title_end if prev.title_end <= m.start else -1)
     else:
@@ -663,31 +705,32 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
     gap = s[gap0:m.start]
     cues = list(_CUE_RE.finditer(gap))
     if not cues:
+        if based_line:
+            return "based_on"
         if prev is not None and prev.end >= sent0 and prev_rel:
-            return prev_rel if prev_rel != "based_on" or _BASED_ON_LINE_RE.match(line_head) else "cites"
+            return prev_rel
         return "cites"
     # nearest cue; at the same end the longest
     c = max(cues, key=lambda x: (x.end(), x.end() - x.start()))
     rel = _CUE_REL.get(" ".join(c.group("c").casefold().split()), "cites")
+    if based_line and rel != "cites":
+        return "based_on"
     between = len(_WORD_RE.findall(gap[c.end():]))
     if rel == "implements":
         if between > _MAX_GAP:
             return "cites"
-        before = gap[:c.start()]
-        bw = _WORD_RE.findall(before)[-4:]
+        bw = _WORD_RE.findall(gap[:c.start()])[-4:]
         if bw and _ASSESS_RE.search(" ".join(bw)):
             return "cites"
         return "implements"
-    if rel == "based_on":
-        return "cites"  # "căn cứ" inside a sentence: not the document's own basis
     if rel in ("replaces", "amends", "repeals"):
         if between > 3:
             return "cites"
-        if m.start < header_end or _SELF_RE.search(s[sent0:gap0 + c.start()]) or \
-                re.match(r"\s*(?:\d+[.)]\s*)?$", s[sent0:gap0 + c.start()]):
+        head = s[sent0:gap0 + c.start()]
+        if m.start < header_end or _SELF_RE.search(head) or re.match(r"\s*(?:\d+[.)]\s*)?$", head):
             return rel
         return "cites"
-    return "cites"
+    return "cites"  # a cites cue, or "căn cứ" inside a sentence
 
 
 # ---------------------------------------------------------------------------
@@ -736,6 +779,19 @@ def find_references(text: str, parsed=None) -> list[Reference]:
                 continue
         shorts.append(m)
 
+    # "Luật Bầu cử … số 85/2015/QH13": the name and its number are one mention
+    loose = [f for f in fulls if not f.extra.get("has_word") and f.start < f.sym_start]
+    merged = []
+    for m in shorts:
+        if m.kind == "named":
+            f = next((f for f in loose if m.end < f.start <= m.end + 80), None)
+            gap = s[m.end:f.start] if f is not None else ""
+            if f is not None and not re.search(r"[\n,;.()]", gap) and not _TW_RE.search(gap):
+                f.start, f.doc_type = m.start, m.doc_type
+                f.extra["has_word"] = True
+                continue
+        merged.append(m)
+    shorts = merged
     allm = [m for m in fulls + phrases + titled + shorts if _symkey(m.symbol) not in own or m.symbol is None]
     # overlaps: keep the fuller form
     allm.sort(key=lambda m: (_PRIORITY[m.kind], -(m.end - m.start), m.start))
@@ -745,6 +801,23 @@ def find_references(text: str, parsed=None) -> list[Reference]:
             continue
         kept.append(m)
     kept.sort(key=lambda m: m.start)
+    # weak names count only inside a list of references
+    ok = []
+    for i, m in enumerate(kept):
+        if m.extra.get("weak"):
+            prev_m = kept[i - 1] if i > 0 else None
+            next_m = kept[i + 1] if i + 1 < len(kept) else None
+            linked = False
+            if prev_m is not None and not prev_m.extra.get("weak"):
+                p_end = prev_m.title_end if prev_m.end <= prev_m.title_end <= m.start else prev_m.end
+                linked = bool(_LIST_GAP_RE.fullmatch(s, p_end, m.start)) or \
+                    bool(_LIST_GAP_RE.fullmatch(s, prev_m.end, m.start))
+            if not linked and next_m is not None and not next_m.extra.get("weak"):
+                linked = bool(_LIST_GAP_RE.fullmatch(s, m.end, next_m.start))
+            if not linked:
+                continue
+        ok.append(m)
+    kept = ok
 
     refs = []
     prev, prev_rel = None, None
