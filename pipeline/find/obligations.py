@@ -1,6 +1,749 @@
-"""STUB: obligations finder (replaced by the real one)."""
+"""Obligations: who must do what, by when (RECORDS.md, *obligations*).
+
+``find_obligations(text, parsed, bodies=None, references=None)`` returns one
+:class:`~pipeline.records.Obligation` per unit of required action:
+
+* the smallest enumerated item of an operative list (one per paragraph of it,
+  and one per sentence of it that names its own, different actor);
+* outside lists, the sentence that directs someone to act or not to act;
+* one per row of an appendix task table (content cell; lead / partner /
+  deadline cells fill the fields).
+
+Candidates come from the section tree (:mod:`pipeline.parse.structure`); cue
+words are data (``pipeline/data/obligations.toml``).  The kind (task /
+prohibition / report / target, or none) comes from sure rules first, then from
+the trained classifier in ``models/`` (see :mod:`pipeline.find.oblmodel`), and
+the context (background sections, preambles) decides what is no record at all.
+"""
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Optional
 
-def find_obligations(text, parsed=None, bodies=None, references=None):
-    return []
+from pipeline import data
+from pipeline.parse.structure import Section, paragraphs, parse_structure
+from pipeline.records import Obligation
+
+try:  # temporal expressions (pipeline/dates.py)
+    from pipeline.dates import find_times
+except Exception:  # pragma: no cover - fallback while dates.py is being written
+    def find_times(text, start=0, end=None, anchor=None):
+        return []
+
+
+# ---------------------------------------------------------------------------
+# cue tables
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _cfg():
+    c = data.load("obligations")
+    heads = _alt(c["actors"]["heads"])
+    verbs = _alt(c["actors"]["verbs"])
+    titles = _alt(c["actors"]["titles"])
+    # words that look like heads but start a verb or a thing ("báo cáo", "ban hành", "hội nghị")
+    not_head = r"(?!\s*(?:cáo|hành|nghị|thảo|hợp|máy|phận)\b)"
+    head_re = rf"(?:{heads})\b{not_head}"
+    cfg = {
+        "head": re.compile(rf"(?i:{head_re})"),
+        "actor_verb": re.compile(
+            rf"(?i:(?P<a>(?:{_alt(c['actors']['strip_front'])}\s+)?{head_re}[^.:!?\n]{{0,220}}?))\s+(?i:(?P<v>{verbs}))\b"
+        ),
+        "lead_cue": re.compile(
+            rf"(?i:\b(?P<cue>{_alt(c['lead_in']['cues'])})\s+(?:(?:{_alt(c['actors']['strip_front'])})\s+)?)"
+            rf"(?=(?i:{head_re}))"
+        ),
+        "opener": re.compile(rf"(?i:(?:{_alt(c['lead_in']['openers'])})\b[^,.;:]{{0,160}},\s*)"),
+        "titles_split": re.compile(rf",\s+(?=(?i:{titles})\b)|;\s*|\s+và\s+(?=(?i:các|cơ quan|đơn vị|ủy ban|uỷ ban|ubnd|sở|bộ|ban|người|thủ trưởng|chủ tịch|giám đốc|mọi|những)\b)"),
+        "strip_front": re.compile(rf"^(?i:{_alt(c['actors']['strip_front'])})\s+"),
+        "attr_lead": re.compile(rf"^[-+•*\s]*(?i:{'|'.join(c['attributes']['lead'])})\s*:\s*"),
+        "attr_partner": re.compile(rf"^[-+•*\s]*(?i:{'|'.join(c['attributes']['partner'])})\s*:\s*"),
+        "attr_time": re.compile(rf"^[-+•*\s]*(?i:{'|'.join(c['attributes']['time'])})\s*:\s*"),
+        "attr_other": re.compile(rf"^[-+•*\s]*(?i:{'|'.join(c['attributes']['other'])})\s*:\s*"),
+        "background": re.compile(rf"^\W*(?i:{_alt(c['sections']['background'])})\b"),
+        "objective": re.compile(rf"^\W*(?i:{_alt(c['sections']['objective'])})\b"),
+        "execution": re.compile(rf"^\W*(?i:{_alt(c['sections']['execution'])})\b"),
+        "prohibition": re.compile(rf"(?i:(?<!vùng )\b(?:{_alt(c['kinds']['prohibition'])})\b)"),
+        "report_start": re.compile(rf"^(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
+        "report_trouble": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_trouble'])})\b)"),
+        "report_verb": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_verbs'])})\s+(?:(?:kết quả[^,;.]{{0,80}}?|định kỳ)\s+)?(?:(?:cho|về|lên|tới|đến)\s+)?(?=(?i:{head_re})|[A-ZĐ]))"),
+        "target_start": re.compile(rf"^(?i:(?:{_alt(c['kinds']['target_start'])})\b)"),
+        "figure": re.compile(c["kinds"]["target_figure"]),
+        "skip": re.compile("|".join(f"(?:{p})" for p in c["skip"]["patterns"]), re.I),
+        "bg": re.compile(rf"(?i:\b(?:{_alt(c['skip']['background_cues'])})\b)"),
+        "verbs": re.compile(rf"(?i:\b(?:{verbs})\b)"),
+        "directive": re.compile(r"(?i:\b(?:yêu cầu|đề nghị|giao|chỉ đạo|kêu gọi)\b)"),
+    }
+    return cfg
+
+
+# ---------------------------------------------------------------------------
+# small helpers
+
+_SENT_RE = re.compile(r"(?<=[.!?…;])\s+(?=[\"“(]?[A-ZĐÀ-Ỵ])")
+_SENT_ONLY_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ])")
+
+
+def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    out = []
+    pos = s
+    for m in _SENT_ONLY_RE.finditer(text, s, e):
+        # not after an abbreviation like "TP." / "Tr." / "v.v." / numbers "1."
+        before = text[max(s, m.start() - 4):m.start()]
+        if re.search(r"(?:\b[A-ZĐ][a-z]?\.|\d\.|v\.v\.)$", before):
+            continue
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, e))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \t\n":
+        s += 1
+    while e > s and text[e - 1] in " \t\n":
+        e -= 1
+    # trailing "/." or "./." closing marks
+    while e > s and text[e - 1] in "/":
+        e -= 1
+    if text[e - 2:e] == "./" or text[e - 1:e] == "/":
+        e -= 1
+    return s, e
+
+
+def _clean_name(s: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip(" ,;:.-–")
+    s = _cfg()["strip_front"].sub("", s)
+    return s.strip(" ,;:.-–")
+
+
+def split_names(phrase: str) -> list[str]:
+    """"A, Thủ trưởng B; C và các D" -> ["A", "Thủ trưởng B", "C", "các D"]."""
+    parts = _cfg()["titles_split"].split(phrase)
+    out = []
+    for p in parts:
+        p = _clean_name(p)
+        if p and len(p) > 1 and p not in out:
+            out.append(p)
+    return out
+
+
+def _skip_openers(text: str, s: int, e: int) -> int:
+    """Offset after leading adverbial clauses ("Theo đó, ", "Căn cứ ..., ")."""
+    cfg = _cfg()
+    for _ in range(3):
+        m = cfg["opener"].match(text, s, e)
+        if not m:
+            break
+        s = m.end()
+    return s
+
+
+def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, int]], bool]:
+    """The actor(s) a unit names at its start: ``(names, span, by_cue)``.
+
+    "<actor> <verb> …", "Giao <actor> …", "Đề nghị <actor> …",
+    "… yêu cầu <actor> <verb> …" (a cue in the first clause).
+    """
+    cfg = _cfg()
+    e2 = min(e, s + 400)
+    p = _skip_openers(text, s, e2)
+    for start in (p, s) if p != s else (s,):
+        # a cue first
+        m = cfg["lead_cue"].match(text, start, e2)
+        if m:
+            am = cfg["actor_verb"].match(text, m.end(), e2)
+            if am:
+                return split_names(am.group("a")), (am.start("a"), am.end("a")), True
+        am = cfg["actor_verb"].match(text, start, e2)
+        if am and not _looks_verb_start(text, start):
+            return split_names(am.group("a")), (am.start("a"), am.end("a")), False
+    # a directive cue inside the first sentence: "X yêu cầu các cấp ủy … thực hiện"
+    first_end = min(e2, s + 300)
+    for m in cfg["lead_cue"].finditer(text, s, first_end):
+        if m.group("cue").lower() == "giao" and m.start() > s and text[m.start() - 1] not in " ,":
+            continue
+        am = cfg["actor_verb"].match(text, m.end(), e2)
+        if am:
+            return split_names(am.group("a")), (am.start("a"), am.end("a")), True
+    return [], None, False
+
+
+def _looks_verb_start(text: str, s: int) -> bool:
+    return bool(re.match(r"(?i:tổ chức (?!đảng|chính trị|cơ sở|,)|ban hành|báo cáo)", text[s:s + 30]))
+
+
+def heading_actor(text: str, s: int, e: int) -> list[str]:
+    """The body a heading names ("4. Sở Xây dựng", "Các đơn vị … có trách nhiệm:")."""
+    cfg = _cfg()
+    h = text[s:e].strip().rstrip(":")
+    if not h or len(h) > 200:
+        return []
+    m = re.match(r"(?i:(?:đề nghị|giao|yêu cầu)\s+)", h)
+    off = m.end() if m else 0
+    body = h[off:]
+    tail = re.search(r"\s+(?i:có trách nhiệm|chịu trách nhiệm|thực hiện|thực hiện các nội dung sau|chủ trì)\s*$", body)
+    if tail:
+        body = body[:tail.start()]
+    if not cfg["head"].match(body):
+        return []
+    if cfg["verbs"].search(body) and not tail:
+        # a theme heading with a verb ("Tổ chức hội nghị …") is not a body
+        vm = cfg["verbs"].search(body)
+        if vm.start() < len(body) and not re.match(r"(?i:ủy ban|uỷ ban|ban|sở|bộ)", body):
+            return []
+    if len(body) > 160:
+        return []
+    return split_names(body)
+
+
+def lead_in_actor(text: str, s: int, e: int) -> list[str]:
+    """The actor a lead-in sentence addresses ("… yêu cầu các cấp ủy … thực hiện …:")."""
+    cfg = _cfg()
+    best = []
+    for m in cfg["lead_cue"].finditer(text, s, e):
+        am = cfg["actor_verb"].match(text, m.end(), e)
+        if am:
+            best = split_names(am.group("a"))
+        else:
+            # "yêu cầu các sở, ngành như sau:" -> up to the end
+            rest = text[m.end():e]
+            rm = re.match(r"([^:]{3,200}?)\s*(?:(?:như sau|những nội dung sau|các nội dung sau|cụ thể)[^:]*)?:\s*$", rest)
+            if rm and cfg["head"].match(rm.group(1)):
+                best = split_names(rm.group(1))
+    return best
+
+
+# ---------------------------------------------------------------------------
+# candidates
+
+
+@dataclass
+class Unit:
+    start: int
+    end: int
+    section: Optional[str] = None
+    ctx: str = "operative"  # operative | background | objective | preamble | narrative | table
+    inherited: list = field(default_factory=list)
+    lead_span: Optional[tuple] = None
+    attrs: dict = field(default_factory=dict)  # lead/partner/time -> [(s, e)]
+    in_list: bool = True
+    actors: Optional[list] = None
+    own_actor: bool = False
+    kind: Optional[str] = None
+    extra_time_spans: list = field(default_factory=list)
+
+
+def _attr_kind(text: str, s: int, e: int) -> Optional[tuple[str, int]]:
+    cfg = _cfg()
+    for k in ("lead", "partner", "time", "other"):
+        m = cfg["attr_" + k].match(text, s, e)
+        if m:
+            return k, m.end()
+    return None
+
+
+def _section_ctx(text: str, sec: Section, parent_ctx: str) -> str:
+    cfg = _cfg()
+    h = text[sec.text_start:sec.first_end].strip()
+    if not sec.is_heading:
+        return parent_ctx
+    if cfg["execution"].match(h):
+        return "operative"
+    if cfg["background"].match(h):
+        return "background"
+    if cfg["objective"].match(h):
+        return "objective"
+    if re.match(r"(?i:nhiệm vụ|giải pháp|nội dung|phân công|tổ chức)", h):
+        return "operative"
+    return parent_ctx
+
+
+class _Walker:
+    def __init__(self, text: str, is_report: bool):
+        self.text = text
+        self.units: list[Unit] = []
+        self.pending: list[Unit] = []
+        self.after_attr = False
+        self.is_report = is_report
+
+    # attributes fill the items since the previous attribute block
+    def attr(self, kind: str, s: int, vs: int, e: int):
+        if not self.after_attr:
+            self.after_attr = True
+        for u in self.pending:
+            u.attrs.setdefault(kind, []).append((vs, e))
+            u.attrs.setdefault("spans", []).append((s, e))
+
+    def add(self, u: Unit):
+        if self.after_attr:
+            self.pending = []
+            self.after_attr = False
+        self.pending.append(u)
+        self.units.append(u)
+
+    def new_group(self):
+        self.pending = []
+        self.after_attr = False
+
+    def paragraph(self, s: int, e: int, sec_path, ctx, inherited, lead_span, in_list=True):
+        text = self.text
+        s, e = _trim(text, s, e)
+        if e <= s:
+            return
+        ak = _attr_kind(text, s, e)
+        if ak:
+            k, vs = ak
+            if k != "other":
+                self.attr(k, s, vs, e)
+            return
+        if _cfg()["skip"].search(text[s:min(e, s + 60)]):
+            return
+        # split sentences that name their own, different actor
+        sents = _sentences(text, s, e) if in_list else _sentences(text, s, e)
+        if in_list and len(sents) > 1:
+            groups = [[sents[0]]]
+            cur_actor = None
+            first_names, _, _ = actor_at(text, sents[0][0], sents[0][1])
+            cur_actor = first_names or inherited
+            for a, b in sents[1:]:
+                names, span, _ = actor_at(text, a, b)
+                if names and _norm_names(names) != _norm_names(cur_actor):
+                    groups.append([(a, b)])
+                    cur_actor = names
+                elif len(groups) > 1 and not names and _norm_names(cur_actor) != _norm_names(first_names or inherited):
+                    # back to the item's own actor
+                    groups.append([(a, b)])
+                    cur_actor = first_names or inherited
+                else:
+                    groups[-1].append((a, b))
+            spans = [(g[0][0], g[-1][1]) for g in groups]
+        elif not in_list:
+            spans = sents
+        else:
+            spans = [(s, e)]
+        for a, b in spans:
+            a, b = _trim(text, a, b)
+            if b - a < 8:
+                continue
+            self.add(Unit(a, b, section=sec_path, ctx=ctx, inherited=list(inherited), lead_span=lead_span,
+                          in_list=in_list))
+
+    def section(self, sec: Section, ctx: str, inherited: list, lead_span):
+        text = self.text
+        ctx = _section_ctx(text, sec, ctx)
+        paras = list(sec.paragraphs)
+        first = paras[0] if paras else (sec.text_start, sec.first_end)
+        fs, fe = _trim(text, *first)
+        own_inherited = inherited
+        own_lead = lead_span
+        body_paras = paras[1:] if paras else []
+        if fe <= fs:
+            # a marker alone on its line: its text is the next paragraph
+            pass
+        elif sec.is_heading and (sec.children or len(paras) > 1):
+            ha = heading_actor(text, fs, fe)
+            if ha:
+                own_inherited = ha
+                own_lead = (fs, fe)
+            self.new_group()
+        elif text[fe - 1] == ":" and (sec.children or len(paras) > 1):
+            la = lead_in_actor(text, fs, fe) or heading_actor(text, fs, fe)
+            if la:
+                own_inherited = la
+            own_lead = (fs, fe)
+            self.new_group()
+        elif sec.is_heading and not sec.children:
+            # a heading-like short item ("Diễn tập phòng thủ dân sự."): a unit
+            body_paras = paras
+        else:
+            body_paras = paras
+        for ps, pe in body_paras:
+            self.paragraph(ps, pe, sec.path, ctx, own_inherited, own_lead)
+        for c in sec.children:
+            self.section(c, ctx, own_inherited, own_lead)
+
+
+def _norm_names(names) -> frozenset:
+    return frozenset(re.sub(r"\s+", " ", n).lower() for n in (names or []))
+
+
+# ---------------------------------------------------------------------------
+# appendix tables (one cell a line)
+
+_ROWNUM_RE = re.compile(r"^\d{1,3}(?:\.\d{1,2})?\.?$")
+_ROMAN_RE = re.compile(r"^[IVXLC]{1,6}\.?$")
+_HDR_RE = re.compile(r"(?i:^(?:tt|stt|số tt)$)")
+_TIME_CELL_RE = re.compile(
+    r"(?i:^(?:trước|chậm nhất|trong|từ|sau|hoàn thành|thường xuyên|hằng|hàng|định kỳ|quý|tháng|năm|giai đoạn|"
+    r"\d{1,2}/\d{4}|\d{4}(?:\s*[-–]\s*\d{4})?|theo (?:tiến độ|yêu cầu|kế hoạch|quy định)|khi|ngay)\b)"
+)
+
+
+def _table_units(text: str, s: int, e: int) -> list[Unit]:
+    """Rows of a task table flattened one cell per line."""
+    lines = paragraphs(text, s, e)
+    # find the header row: "TT" followed by a cell naming the content
+    units: list[Unit] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        a, b = lines[i]
+        if _HDR_RE.match(text[a:b].strip()):
+            hdr = []
+            j = i + 1
+            while j < n and len(hdr) < 8:
+                t = text[lines[j][0]:lines[j][1]].strip()
+                if _ROWNUM_RE.match(t) or _ROMAN_RE.match(t):
+                    break
+                hdr.append(t.lower())
+                j += 1
+            cols = _columns(hdr)
+            if cols is None:
+                i += 1
+                continue
+            i = j
+            while i < n:
+                t = text[lines[i][0]:lines[i][1]].strip()
+                if _HDR_RE.match(t):
+                    break
+                if _ROWNUM_RE.match(t):
+                    j = i + 1
+                    cells = []
+                    while j < n:
+                        tj = text[lines[j][0]:lines[j][1]].strip()
+                        if _ROWNUM_RE.match(tj) or _ROMAN_RE.match(tj) or _HDR_RE.match(tj):
+                            break
+                        cells.append(lines[j])
+                        j += 1
+                    u = _row_unit(text, cells, cols, t)
+                    if u:
+                        units.append(u)
+                    i = j
+                    continue
+                i += 1
+            continue
+        i += 1
+    return units
+
+
+def _columns(hdr: list[str]) -> Optional[dict]:
+    cols = {}
+    for k, h in enumerate(hdr):
+        if "nội dung" in h or "nhiệm vụ" in h or "tên" in h and "content" not in cols:
+            cols.setdefault("content", k)
+        elif "chủ trì" in h or "thực hiện" in h and "phối hợp" not in h and "thời" not in h:
+            cols.setdefault("lead", k)
+        elif "phối hợp" in h:
+            cols.setdefault("partner", k)
+        elif "thời" in h or "tiến độ" in h or "hạn" in h:
+            cols.setdefault("time", k)
+    if "content" not in cols:
+        return None
+    return cols
+
+
+def _row_unit(text: str, cells: list, cols: dict, rownum: str) -> Optional[Unit]:
+    if not cells:
+        return None
+    cs, ce = cells[0]
+    u = Unit(cs, ce, section=rownum, ctx="table", in_list=True)
+    rest = cells[1:]
+    # lead, partner: the next cells that are not times; time: the first time-like cell
+    names = []
+    for a, b in rest:
+        t = text[a:b].strip()
+        if _TIME_CELL_RE.match(t) or find_times(text, a, b):
+            if "time" not in u.attrs:
+                u.attrs["time"] = [(a, b)]
+                u.attrs.setdefault("spans", []).append((a, b))
+            break
+        names.append((a, b))
+    if "lead" in cols and names:
+        u.attrs["lead"] = [names[0]]
+        u.attrs.setdefault("spans", []).append(names[0])
+    if "partner" in cols and len(names) > 1:
+        u.attrs["partner"] = [names[1]]
+        u.attrs.setdefault("spans", []).append(names[1])
+    return u
+
+
+def _appendix_start(text: str, s: int, e: int) -> Optional[int]:
+    m = re.search(r"(?m)^\s*(?:PHỤ LỤC|Phụ lục|BIỂU|Biểu)\b", text[s:e])
+    if m:
+        return s + m.start()
+    m = re.search(r"(?m)^\s*(?:TT|STT)\s*$", text[s:e])
+    if m:
+        return s + m.start()
+    return None
+
+
+# ---------------------------------------------------------------------------
+# fields
+
+
+def _names_in(text: str, spans) -> list[str]:
+    out = []
+    for a, b in spans or []:
+        v = text[a:b].strip().rstrip(".;")
+        for n in re.split(r";\s*", v):
+            for x in split_names(n) if n else []:
+                x = re.sub(r"\s+", " ", x)
+                if x and x not in out:
+                    out.append(x)
+    return out
+
+
+_PARTNER_RE = re.compile(r"(?i:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+)")
+_PARTNER_STOP = re.compile(
+    r"(?i:\s+(?:để|nhằm|trong việc|trong|tổ chức|triển khai|thực hiện|xây dựng|tuyên truyền|rà soát|hướng dẫn|"
+    r"tham mưu|kiểm tra|theo dõi|đánh giá|nghiên cứu|đề xuất|cung cấp|bảo đảm|đảm bảo|tăng cường|giải quyết|"
+    r"xử lý|có|chỉ đạo|lãnh đạo|quản lý|thường xuyên|kịp thời|khẩn trương|tập trung|vận động|hoàn thành|thống nhất|"
+    r"tiếp tục|đôn đốc|tổng hợp|cập nhật|ban hành|giám sát|thẩm định|lập|trình|căn cứ|đẩy mạnh|phổ biến)\b|[.:()]|$)"
+)
+
+
+def partners_in(text: str, s: int, e: int) -> list[str]:
+    cfg = _cfg()
+    out = []
+    for m in _PARTNER_RE.finditer(text, s, e):
+        if not cfg["head"].match(text, m.end(), e):
+            continue
+        st = _PARTNER_STOP.search(text, m.end(), min(e, m.end() + 250))
+        pe = st.start() if st else min(e, m.end() + 250)
+        for n in split_names(text[m.end():pe]):
+            n = re.sub(r"\s*,\s*$", "", n)
+            if n and n not in out:
+                out.append(n)
+    return out
+
+
+_REPORT_TO_RE = re.compile(
+    r"(?i:\b(?:báo cáo|phản ánh|gửi (?:báo cáo|kết quả)(?:[^,;.]{0,60}?)?)\s+(?:(?:kết quả[^,;.()]{0,80}?|định kỳ)\s+)?(?:(?:cho|về|lên|tới|đến)\s+)?)"
+)
+_REPORT_STOP = re.compile(r"(?i:\s+(?:để|kết quả|theo|trước|hoặc|xem xét|định kỳ|về việc|tình hình|trong|khi|hằng|hàng|chậm nhất)\b|[,;.]|$)")
+
+
+def report_to_in(text: str, s: int, e: int) -> Optional[str]:
+    cfg = _cfg()
+    for m in _REPORT_TO_RE.finditer(text, s, e):
+        p = m.end()
+        if not (cfg["head"].match(text, p, e) or re.match(r"(?:Thường vụ|Thường trực|Chủ tịch|Thủ tướng|Ban|UBND|Ủy ban)", text[p:p + 20])):
+            continue
+        # the recipient runs to a stop word; a "(qua …)" right after is part of it
+        st = _REPORT_STOP.search(text, p, min(e, p + 200))
+        q = st.start() if st else min(e, p + 200)
+        seg = text[p:q]
+        # "(qua X)" inside: keep through the closing bracket
+        if "(" in seg and ")" not in seg:
+            close = text.find(")", q, min(e, q + 120))
+            if close > 0:
+                q = close + 1
+                seg = text[p:q]
+        seg = seg.strip(" ,;")
+        if len(seg) >= 3:
+            return re.sub(r"\s+", " ", seg)
+    return None
+
+
+def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
+    cfg = _cfg()
+    t = text[u.start:u.end]
+    if cfg["prohibition"].search(t):
+        return "prohibition"
+    if cfg["figure"].match(t) or cfg["target_start"].match(t):
+        return "target"
+    if u.ctx == "objective":
+        if cfg["figure"].search(t) or re.search(r"(?i:phấn đấu|ít nhất|tối thiểu|đạt\s+\d)", t):
+            return "target"
+    bs = body_start
+    if cfg["report_start"].match(text, bs, u.end):
+        return "report"
+    if cfg["report_trouble"].search(t[:200]) and re.search(r"(?i:phản ánh|báo cáo)", t):
+        return "report"
+    if re.match(r"(?i:(?:hàng|hằng|định kỳ)\b)", t) and _REPORT_TO_RE.search(t) and report_to_in(text, u.start, u.end):
+        return "report"
+    return None
+
+
+def _is_directive(text: str, s: int, e: int) -> bool:
+    cfg = _cfg()
+    t = text[s:e]
+    return bool(cfg["directive"].search(t) or re.search(r"(?i:\b(?:phải|cần|có trách nhiệm|chịu trách nhiệm|nghiêm cấm|không được)\b)", t))
+
+
+# ---------------------------------------------------------------------------
+# main entry
+
+
+def find_obligations(text: str, parsed=None, bodies=None, references=None) -> list[Obligation]:
+    """Every obligation of ``text`` (the clean text), in text order."""
+    if parsed is None:
+        from pipeline.parse import parse
+
+        parsed = parse(text)
+    hs = getattr(parsed, "header_end", 0) or 0
+    be = getattr(parsed, "body_end", len(text)) or len(text)
+    doc = getattr(parsed, "document", None)
+    anchor = getattr(doc, "issued_date", None) if doc else None
+    is_report = bool(getattr(parsed, "is_report", False) or getattr(doc, "is_report", False))
+    sections = getattr(parsed, "sections", None)
+    if sections is None:
+        sections = parse_structure(text, hs, be)
+
+    # the appendix (task tables) may sit inside the body or after the signature
+    app = _appendix_start(text, hs, len(text))
+    body_stop = be
+    if app is not None and app < be:
+        body_stop = app
+        sections = [s for s in sections if s.start < app]
+
+    w = _Walker(text, is_report)
+    # paragraphs outside any section: the preamble and, for news reports, everything
+    covered = [(s.start, s.end) for s in sections]
+    first_sec = covered[0][0] if covered else body_stop
+    pre_actor: list = []
+    pre_lead = None
+    for ps, pe in paragraphs(text, hs, first_sec):
+        ps, pe = _trim(text, ps, pe)
+        if pe <= ps:
+            continue
+        if text[pe - 1] == ":":
+            la = lead_in_actor(text, ps, pe)
+            if la or _cfg()["directive"].search(text[ps:pe]):
+                pre_actor, pre_lead = la, (ps, pe)
+            continue
+        _preamble(w, text, ps, pe, is_report or not sections)
+    for sec in sections:
+        w.section(sec, "operative", pre_actor, pre_lead)
+
+    units = w.units
+    if app is not None:
+        units = units + _table_units(text, app, len(text))
+
+    out = []
+    carry: list = []
+    for u in units:
+        ob = _fill(text, u, anchor, carry)
+        if ob is not None:
+            out.append(ob)
+    out.sort(key=lambda o: o.start)
+    return out
+
+
+def _preamble(w: _Walker, text: str, ps: int, pe: int, narrative: bool):
+    """Paragraphs before the first list: sentences that direct someone are units."""
+    for a, b in _sentences(text, ps, pe):
+        a, b = _trim(text, a, b)
+        if b - a < 15:
+            continue
+        u = Unit(a, b, section=None, ctx="narrative" if narrative else "preamble", in_list=False)
+        w.units.append(u)
+
+
+def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
+    cfg = _cfg()
+    t = text[u.start:u.end]
+    if cfg["skip"].search(t[:60]):
+        return None
+    names, span, by_cue = actor_at(text, u.start, u.end)
+    body_start = span[1] if span else _skip_openers(text, u.start, u.end)
+    if span:
+        # past the verb that ended the actor phrase is the action; for kinds use what follows the actor
+        body_start = span[1]
+        while body_start < u.end and text[body_start] == " ":
+            body_start += 1
+
+    # --- is it a record at all?
+    if u.ctx in ("narrative", "preamble"):
+        directive = _is_directive(text, u.start, u.end)
+        if u.ctx == "preamble":
+            if not (directive and names):
+                return None
+            if cfg["bg"].search(t) and not by_cue:
+                return None
+        else:
+            if cfg["bg"].search(t) and not (by_cue and names):
+                return None
+            if by_cue and names:
+                carry[:] = [names]
+            elif directive and re.search(r"(?i:\b(?:yêu cầu|đề nghị|chỉ đạo)\b)", t):
+                carry[:] = [[]]
+            elif not carry:
+                return None
+    if u.ctx == "background":
+        # purposes and requirements: a record only where an actor is told to act
+        if not (names and not by_cue and re.search(r"(?i:\b(?:phải|có trách nhiệm|chịu trách nhiệm|triển khai|thực hiện)\b)", t)):
+            return None
+
+    kind = _kind_rules(text, u, body_start)
+    if kind is None:
+        kind = _model_kind(t, u)
+        if kind == "none":
+            if u.ctx in ("narrative", "preamble", "objective"):
+                return None
+            kind = "task"
+    if u.ctx == "objective" and kind == "task" and not names:
+        # aims stated without a figure are no records
+        return None
+
+    # --- actors
+    lead_names = _names_in(text, u.attrs.get("lead"))
+    if names:
+        actors = names
+    elif lead_names:
+        actors = lead_names
+    elif u.ctx == "narrative" and carry:
+        actors = list(carry[0])
+    else:
+        actors = list(u.inherited)
+    partners = _names_in(text, u.attrs.get("partner")) or partners_in(text, u.start, u.end)
+
+    # --- times: the unit, its attribute lines, its lead-in
+    spans = [(u.start, u.end)] + list(u.attrs.get("time", []))
+    times = []
+    for a, b in spans:
+        times.extend(find_times(text, a, b, anchor))
+    deadline = None
+    deadline_text = None
+    for x in times:
+        if x.deadline and (x.is_deadline_cue or (u.attrs.get("time") and any(a <= x.start < b for a, b in u.attrs["time"]))):
+            if x.kind in ("date", "datetime", "month", "quarter", "half", "year", "relative"):
+                deadline, deadline_text = x.deadline, x.text
+                break
+    if deadline is None and u.lead_span:
+        for x in find_times(text, u.lead_span[0], u.lead_span[1], anchor):
+            if x.deadline and x.is_deadline_cue and x.kind != "period":
+                deadline, deadline_text = x.deadline, x.text
+                break
+    recs: list = []
+    period = None
+    for x in times:
+        if x.recurrence:
+            for r in (x.recurrence if isinstance(x.recurrence, list) else [x.recurrence]):
+                if r not in recs:
+                    recs.append(r)
+        if x.period and period is None and x.kind == "period":
+            period = x.period
+    recurrence = None if not recs else (recs[0] if len(recs) == 1 else recs)
+
+    report_to = report_to_in(text, u.start, u.end) if kind == "report" else None
+    return Obligation(
+        text=t, start=u.start, end=u.end, kind=kind, actors=actors, partners=partners,
+        deadline=deadline, recurrence=recurrence, period=period, report_to=report_to,
+        section=u.section, deadline_text=deadline_text,
+    )
+
+
+def _model_kind(t: str, u: Unit) -> str:
+    try:
+        from pipeline.find.oblmodel import predict_kind
+    except Exception:
+        return "task"
+    return predict_kind(t, u.ctx)

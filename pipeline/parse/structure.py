@@ -1,6 +1,259 @@
-"""STUB: the body's section tree (replaced by the real one)."""
+"""The body's section tree: enumerated parts, headings and items.
+
+``parse_structure(text, start, end)`` scans the lines of ``text[start:end]``
+once (regexes only) and returns the top-level :class:`Section` objects; each
+has its ``children``.  Wrapped lines of one paragraph are joined first
+(a line that continues the previous one: it starts in lower case, or the
+previous line ends on a comma or a connecting word).
+
+Nesting: a marker of a type already open on the stack closes everything
+below it and becomes that section's sibling; a marker of a new type opens a
+child of the current section.  Unmarked paragraphs belong to the section
+above them (its ``paragraphs``).
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from typing import Optional
 
-def parse_structure(text, start=0, end=None):
-    return []
+# --- markers ---------------------------------------------------------------
+
+_ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3}|V|X))"
+_ORD = r"(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười(?: một| hai)?)"
+
+# (kind, regex); the regex matches at the start of a paragraph and ends where
+# the section's own text starts.  Order matters: first match wins.
+_MARKERS: list[tuple[str, re.Pattern]] = [
+    ("part", re.compile(r"(?i:phần)\s+(?P<label>" + _ROMAN + r"|\d+|thứ\s+" + _ORD + r")\b\s*[.:\-–—]?\s*")),
+    ("chapter", re.compile(r"(?i:chương)\s+(?P<label>" + _ROMAN + r"|\d+)\b\s*[.:\-–—]?\s*")),
+    ("muc", re.compile(r"(?i:mục)\s+(?P<label>\d+|" + _ROMAN + r")\s*[.:\-–—]\s*")),
+    ("article", re.compile(r"(?i:điều)\s+(?P<label>\d+[a-zđ]?)\s*[.:\-–—]\s*")),
+    ("clause", re.compile(r"(?i:khoản)\s+(?P<label>\d+)\s*[.:\-–—]\s*")),
+    ("ordinal", re.compile(r"(?P<label>(?i:thứ)\s+" + _ORD + r")\s*[:,.\-–]\s*")),
+    ("roman", re.compile(r"(?P<label>" + _ROMAN + r")\s*[.\-–—/)]\s*(?=\S)")),
+    ("num", re.compile(r"(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\s*[.\-–—/)]?\s*(?=\D)")),
+    ("num", re.compile(r"(?P<label>\d{1,2})\s*(?:[.\-–—/)]\s*(?=\S)|\.?\s*$)")),
+    ("alpha", re.compile(r"(?P<label>[a-zđ])\s*[).]\s*(?=\S)")),
+    ("dash", re.compile(r"[-–—‐]+\s*(?=\S)")),
+    ("plus", re.compile(r"\+\s*(?=\S)")),
+    ("bullet", re.compile(r"[•·●▪◦○■□►❖✓]\s*(?=\S)")),
+    ("star", re.compile(r"\*\s+(?=\S)")),
+]
+
+# words after which a line break never ends a paragraph
+_CONNECT = {
+    "và", "của", "các", "với", "cho", "trong", "tại", "về", "theo", "để", "được", "là", "có",
+    "những", "đến", "từ", "hoặc", "số", "ngày", "tháng", "năm", "sở", "bộ", "ban", "ủy", "uỷ",
+    "hội", "nhân", "đồng", "đốc", "trên", "khu", "cơ", "quan", "thuộc", "đối", "vào", "nhằm",
+    "giữa", "bằng", "hoàn", "thành", "trưởng", "chủ", "tịch", "thủ", "kế", "hoạch", "nghị", "quyết",
+    "chỉ", "thị", "hợp", "lý", "xây", "dựng", "phòng", "tổ", "chức", "đơn", "vị", "phối", "thực", "hiện",
+}
+_END_PUNCT = ".;:!?…"
+
+
+@dataclass
+class Section:
+    """One enumerated unit of the body (a heading with its items, or an item)."""
+
+    marker: str  # the enumerator as written ("III.", "1.1-", "a)", "-", "Thứ nhất:")
+    kind: str  # part|chapter|muc|article|clause|ordinal|roman|num|alpha|dash|plus|bullet|star
+    label: str  # "III", "1.1", "a", "-" ...
+    path: str  # label path, e.g. "III.2.a"
+    level: int  # depth in the tree, 0 for top level
+    start: int  # start of the marker
+    end: int  # end of the whole section (children included)
+    text_start: int  # start of the section's own text, after the marker
+    first_end: int  # end of the section's first paragraph
+    content_start: int  # own text (first paragraph and unmarked paragraphs) ...
+    content_end: int  # ... up to the first child
+    is_heading: bool = False
+    heading_start: Optional[int] = None
+    heading_end: Optional[int] = None
+    paragraphs: list = field(default_factory=list)  # [(start, end)] own paragraphs, first included
+    children: list = field(default_factory=list)
+    parent: Optional["Section"] = field(default=None, repr=False)
+
+    def walk(self):
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+    def heading(self, text: str) -> str:
+        if self.heading_start is None:
+            return ""
+        return text[self.heading_start:self.heading_end]
+
+
+def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tuple[int, int]]:
+    """Spans of the paragraphs of ``text[start:end]``: non-empty lines, wrapped lines joined."""
+    if end is None:
+        end = len(text)
+    out: list[list[int]] = []
+    pos = start
+    prev_blank = True
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        le = end if nl < 0 else nl
+        s, e = pos, le
+        while s < e and text[s] in " \t":
+            s += 1
+        while e > s and text[e - 1] in " \t\r":
+            e -= 1
+        if s < e:
+            if out and not prev_blank and _continues(text, out[-1][0], out[-1][1], s, e):
+                out[-1][1] = e
+            else:
+                out.append([s, e])
+            prev_blank = False
+        else:
+            prev_blank = True
+        pos = le + 1
+    return [(a, b) for a, b in out]
+
+
+def _continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
+    """Does the line ``text[s:e]`` continue the paragraph ``text[ps:pe]``?"""
+    last = text[pe - 1]
+    if last in _END_PUNCT or last in "\"”’)»":
+        return False
+    if _marker_at(text, s, e) is not None:
+        return False
+    first = text[s]
+    if first.islower():
+        return True
+    if last in ",(-–":
+        return True
+    m = re.search(r"(\w+)$", text[ps:pe])
+    if m and m.group(1).lower() in _CONNECT:
+        return True
+    return False
+
+
+def _marker_at(text: str, s: int, e: int):
+    seg = text[s:min(e, s + 60)]
+    for kind, rx in _MARKERS:
+        m = rx.match(seg)
+        if not m:
+            continue
+        if kind == "roman" and not _roman_ok(m.group("label"), seg, m):
+            continue
+        if kind == "num" and "." not in m.group("label"):
+            rest = seg[m.end():m.end() + 12]
+            # "1 tỷ", "2025 ..." : a bare number followed by text without a separator
+            if not re.match(r"\d{1,2}\s*[.\-–—/)]", seg) and seg[m.end():].strip():
+                continue
+            if re.match(r"\d{1,2}/\d", seg):  # a date "15/12"
+                continue
+            if re.match(r"\d{1,2}\.\d{3}", seg):  # "1.500 tỷ"
+                continue
+            del rest
+        if kind == "alpha" and re.match(r"[a-zđ]\.\w", seg):
+            continue
+        return kind, m
+    return None
+
+
+def _roman_ok(label: str, seg: str, m) -> bool:
+    # "I." "II-" "IV." but not a word like "V/v" or an initial
+    if seg.startswith("V/v") or seg.startswith("V/V"):
+        return False
+    nxt = seg[m.end():m.end() + 1]
+    return bool(nxt) and not nxt.islower() or bool(re.match(r"[IVX]+\s*[.\-–—]\s", seg))
+
+
+def _label_path(stack: list[Section], label: str, kind: str) -> str:
+    parts = [s.label for s in stack if s.kind not in ("dash", "plus", "bullet", "star")]
+    if kind not in ("dash", "plus", "bullet", "star"):
+        parts.append(label)
+    return ".".join(parts)
+
+
+def _kind_key(kind: str, label: str) -> str:
+    if kind == "num":
+        return "num%d" % label.count(".")
+    return kind
+
+
+def _is_heading(text: str, sec: Section) -> bool:
+    s, e = sec.text_start, sec.first_end
+    line = text[s:e].strip()
+    if not line:
+        return True
+    if sec.kind in ("dash", "plus", "bullet", "star"):
+        return False
+    up = sum(1 for c in line if c.isupper())
+    low = sum(1 for c in line if c.islower())
+    if up > 3 and up > 2 * low:
+        return True
+    if sec.children and len(sec.paragraphs) == 1 and len(line) <= 300:
+        return True
+    if len(line) <= 120 and line[-1] not in _END_PUNCT:
+        return True
+    return False
+
+
+def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> list[Section]:
+    """The section tree of ``text[start:end]`` (top-level sections, in order)."""
+    if end is None:
+        end = len(text)
+    paras = paragraphs(text, start, end)
+    roots: list[Section] = []
+    stack: list[Section] = []
+    last_num: dict = {}
+    for ps, pe in paras:
+        mk = _marker_at(text, ps, pe)
+        if mk is None:
+            if stack:
+                stack[-1].paragraphs.append((ps, pe))
+                if not stack[-1].children:
+                    stack[-1].content_end = pe
+            continue
+        kind, m = mk
+        label = m.group("label") if "label" in m.groupdict() and m.group("label") else m.group(0).strip()
+        label = re.sub(r"\s+", " ", label)
+        key = _kind_key(kind, label)
+        # close to the open section of the same type (a sibling) if there is one
+        idx = None
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i]._key == key:  # type: ignore[attr-defined]
+                idx = i
+                break
+        if idx is not None:
+            del stack[idx:]
+        ts = ps + m.end()
+        sec = Section(
+            marker=text[ps:ps + m.end()].strip(), kind=kind, label=label, path="",
+            level=len(stack), start=ps, end=pe, text_start=ts, first_end=pe,
+            content_start=ts, content_end=pe, paragraphs=[(ts, pe)],
+        )
+        sec._key = key  # type: ignore[attr-defined]
+        sec.path = _label_path(stack, label, kind)
+        if stack:
+            sec.parent = stack[-1]
+            stack[-1].children.append(sec)
+        else:
+            roots.append(sec)
+        stack.append(sec)
+        del last_num
+        last_num = {}
+    # ends, headings
+    for r in roots:
+        _finish(text, r)
+    return roots
+
+
+def _finish(text: str, sec: Section) -> int:
+    e = sec.paragraphs[-1][1] if sec.paragraphs else sec.end
+    for c in sec.children:
+        e = max(e, _finish(text, c))
+    sec.end = e
+    sec.is_heading = _is_heading(text, sec)
+    if sec.is_heading:
+        sec.heading_start, sec.heading_end = sec.text_start, sec.first_end
+    return e
+
+
+def iter_sections(roots: list[Section]):
+    for r in roots:
+        yield from r.walk()
