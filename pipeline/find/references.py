@@ -171,7 +171,7 @@ _DATE = (r"(?P<d>\d{1,2})[ \t]*[/.-][ \t]*(?P<m>\d{1,2})[ \t]*[/.-][ \t]*(?P<y>(
 _DATE_AFTER_RE = re.compile(r"[ \t]*,?\s*(?i:ngày)[ \t]+(?:" + _DATE + ")")
 _YEAR_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?i:năm)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)")
 _ISSUER_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*(?:" + _alt(_case_variants(_W["issuer_lead"])) + r")[ \t]+(?=\w)")
-_TOKEN_RE = re.compile(r"[ \t]*([^\s,;.:()\[\]“”\"'!?…]+)")
+_TOKEN_RE = re.compile(r"[ \t]*([^\s,;.:()\[\]“”\"'!?…|]+)")
 _WRAP_RE = re.compile(r"[ \t]*\n[ \t]*(?=[a-zà-ỹđ])([^\s,;.:()\[\]“”\"'!?…]+)")
 _TITLE_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*[“\"]?(?=(?i:" + _alt(_W["title_lead"]) + r")(?!\w))")
 
@@ -204,7 +204,7 @@ _TW_RE = re.compile(r"(?<!\w)(?P<tw>" + _alt([w[:1].upper() + w[1:] for w in _TI
                                          [w.upper() for w in _TITLE_TYPEWORDS]) + r")(?!\w)")
 _SHORT_RE = re.compile(r"[ \t]+(?:(?i:số)[ \t]*)?(?P<n>\d{1,5}[a-zđ]?)(?![\w/]|[ \t]*[-/][ \t]*[A-Za-zĐđ])")
 _UNIT_AFTER_RE = re.compile(r"[ \t]*(?i:năm|tháng|ngày|giờ|lần|%|người|tỷ|triệu)(?!\w)")
-_NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []))
+_NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []) + _S.get("not_named", {}).get("before", []))
 _ALIAS_RE = re.compile(r"\(\s*(?i:" + _alt(_S["alias"]["lead"]) + r")\s+(?P<a>[^()\n]{1,80}?)\s*\)")
 
 # ---- relations -------------------------------------------------------------
@@ -405,7 +405,7 @@ def _full_mentions(s: str) -> list[_M]:
             if not has_word and left.group("so"):
                 start = left.start("so")
         info = issuer_info(issuer_raw)
-        sector = info["sector"] if info else sch["sector"]
+        sector = info["sector"] if info and info["sector"] in ("party", "state") else sch["sector"]
         if sch["name"] == "codeless" and g.get("issuer", "").casefold() in _CODE:
             continue
         type_code, doc_type = None, None
@@ -786,7 +786,7 @@ def find_references(text: str, parsed=None) -> list[Reference]:
         if m.kind == "named":
             f = next((f for f in loose if m.end < f.start <= m.end + 80), None)
             gap = s[m.end:f.start] if f is not None else ""
-            if f is not None and not re.search(r"[\n,;.()]", gap) and not _TW_RE.search(gap):
+            if f is not None and not re.search(r"\n\s*\n|[,;.()]", gap) and not _TW_RE.search(gap):
                 f.start, f.doc_type = m.start, m.doc_type
                 f.extra["has_word"] = True
                 continue
