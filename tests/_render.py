@@ -186,6 +186,32 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
     return path
 
 
+def pdf_with_table(path, before: list[str], table: list[list[str]], after: list[str], font: str | None = None) -> Path:
+    """A PDF with paragraphs, a ruled table (borders drawn), and paragraphs."""
+    from fpdf import FPDF
+
+    font = font or find_font()
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_margins(57, 57, 57)
+    pdf.add_font("dv", "", font)
+    pdf.set_font("dv", size=11)
+    pdf.add_page()
+    for ln in before:
+        pdf.multi_cell(0, 15, ln, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    with pdf.table(line_height=15, first_row_as_headings=False) as t:
+        for r in table:
+            row = t.row()
+            for c in r:
+                row.cell(c)
+    pdf.ln(8)
+    for ln in after:
+        pdf.multi_cell(0, 15, ln, align="L", new_x="LMARGIN", new_y="NEXT")
+    path = Path(path)
+    pdf.output(str(path))
+    return path
+
+
 def _title_lines(body: list[str]) -> int:
     """How many body lines form the title block: an upper-case document type
     line and the "Về ..." / "V/v ..." subject lines after it."""

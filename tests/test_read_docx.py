@@ -66,6 +66,19 @@ def test_nested_table_read_in_place(tmp_path):
     assert read_path(f).text.rstrip("\n").split("\n") == ["ngoài trái", "ngoài phải", "trong 1", "trong 2"]
 
 
+def test_automatic_list_numbers_are_kept(tmp_path):
+    doc = docx.Document()
+    doc.add_paragraph("Giao nhiệm vụ cụ thể như sau:")
+    for t in ("Sở Y tế kiểm tra chất lượng nước.", "Sở Tài chính bố trí kinh phí."):
+        doc.add_paragraph(t, style="List Number")
+    doc.add_paragraph("Tuyên truyền trong Nhân dân.", style="List Bullet")
+    f = tmp_path / "num.docx"
+    doc.save(f)
+    assert read_path(f).text.rstrip("\n").split("\n") == [
+        "Giao nhiệm vụ cụ thể như sau:", "1. Sở Y tế kiểm tra chất lượng nước.",
+        "2. Sở Tài chính bố trí kinh phí.", "- Tuyên truyền trong Nhân dân."]
+
+
 def _err(path) -> str:
     with pytest.raises(ReadError) as ei:
         read_path(path)

@@ -94,6 +94,16 @@ def test_pdf_without_two_column_header(tmp_path):
     assert src.text.split("\n")[:2] == text.split("\n")[:2]
 
 
+def test_ruled_table_one_cell_per_line(tmp_path):
+    table = [["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"],
+             ["1", "Rà soát toàn bộ công trình cấp nước tập trung trên địa bàn các xã miền núi", "Sở Nông nghiệp và Môi trường", "Quý IV năm 2025"],
+             ["2", "Kiểm tra chất lượng nước", "Sở Y tế", "Hằng quý"]]
+    before = ["Phụ lục phân công nhiệm vụ như sau:"]
+    after = ["Các cơ quan chủ động triển khai thực hiện."]
+    src = read_path(R.pdf_with_table(tmp_path / "t.pdf", before, table, after, font=FONT))
+    assert src.text.rstrip("\n").split("\n") == before + [c for r in table for c in r] + after
+
+
 # ------------------------------------------------------------------ bad PDFs
 def _err(path) -> str:
     with pytest.raises(ReadError) as ei:

@@ -7,6 +7,7 @@ nested tables are read in place.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 from pipeline.read._base import FormatProblem
@@ -16,12 +17,131 @@ class DocxProblem(FormatProblem):
     pass
 
 
-def _cell_lines(cell, out: list[str]) -> None:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _roman(n: int) -> str:
+    vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+            (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for v, r in vals:
+        while n >= v:
+            out += r
+            n -= v
+    return out
+
+
+def _letter(n: int) -> str:
+    s = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        s = chr(97 + r) + s
+    return s
+
+
+def _fmt(n: int, fmt: str) -> str:
+    if fmt in ("decimal", "decimalEnclosedCircle", "decimalFullWidth", "ordinal", "cardinalText", "ordinalText"):
+        return str(n)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "lowerLetter":
+        return _letter(n)
+    if fmt == "upperLetter":
+        return _letter(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers ("1.", "a)", "-"), which are not part of
+    the paragraph text: computed from numbering.xml so items keep their labels."""
+
+    def __init__(self, doc):
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) -> (fmt, text, start)
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = doc.part.numbering_part.element
+        except Exception:
+            return
+        abstract = {}
+        for an in root.iter(_W + "abstractNum"):
+            lv = {}
+            for lvl in an.iter(_W + "lvl"):
+                il = int(lvl.get(_W + "ilvl", "0"))
+                fmt = lvl.find(_W + "numFmt")
+                txt = lvl.find(_W + "lvlText")
+                st = lvl.find(_W + "start")
+                lv[il] = (fmt.get(_W + "val") if fmt is not None else "decimal",
+                          txt.get(_W + "val") if txt is not None else "",
+                          int(st.get(_W + "val")) if st is not None else 1)
+            abstract[an.get(_W + "abstractNumId")] = lv
+        for num in root.iter(_W + "num"):
+            nid = num.get(_W + "numId")
+            a = num.find(_W + "abstractNumId")
+            lv = dict(abstract.get(a.get(_W + "val") if a is not None else None, {}))
+            for ov in num.iter(_W + "lvlOverride"):
+                il = int(ov.get(_W + "ilvl", "0"))
+                so = ov.find(_W + "startOverride")
+                if so is not None and il in lv:
+                    f, t, _ = lv[il]
+                    lv[il] = (f, t, int(so.get(_W + "val")))
+            for il, v in lv.items():
+                self.levels[(nid, il)] = v
+
+    def label(self, paragraph) -> str:
+        if not self.levels:
+            return ""
+        num = _num_pr(paragraph)
+        if num is None:
+            return ""
+        nid, il = num
+        if nid == "0" or (nid, il) not in self.levels:
+            return ""
+        fmt, text, start = self.levels[(nid, il)]
+        cnt = self.counters.setdefault(nid, {})
+        cnt[il] = cnt.get(il, start - 1) + 1
+        for deeper in [k for k in cnt if k > il]:
+            del cnt[deeper]
+        if fmt == "bullet":
+            return "-"
+        if fmt == "none":
+            return ""
+
+        def sub(m):
+            k = int(m.group(1)) - 1
+            f, _, st = self.levels.get((nid, k), ("decimal", "", 1))
+            return _fmt(cnt.get(k, st), f)
+
+        return re.sub(r"%(\d)", sub, text).strip()
+
+
+def _num_pr(paragraph):
+    """(numId, ilvl) of a paragraph, directly or through its style."""
+    pPr = paragraph._p.pPr
+    el = pPr.find(_W + "numPr") if pPr is not None else None
+    style = paragraph.style
+    while el is None and style is not None:
+        spPr = style.element.find(_W + "pPr")
+        el = spPr.find(_W + "numPr") if spPr is not None else None
+        style = style.base_style
+    if el is None:
+        return None
+    nid = el.find(_W + "numId")
+    il = el.find(_W + "ilvl")
+    if nid is None:
+        return None
+    return nid.get(_W + "val"), int(il.get(_W + "val")) if il is not None else 0
+
+
+def _cell_lines(cell, out: list[str], numbering) -> None:
     for block in cell.iter_inner_content():
-        _block(block, out)
+        _block(block, out, numbering)
 
 
-def _block(block, out: list[str]) -> None:
+def _block(block, out: list[str], numbering=None) -> None:
     from docx.table import Table
 
     if isinstance(block, Table):
@@ -32,11 +152,11 @@ def _block(block, out: list[str]) -> None:
                 if key in seen:
                     continue
                 seen.add(key)
-                _cell_lines(cell, out)
+                _cell_lines(cell, out, numbering)
     else:
-        text = block.text
-        # soft line breaks inside a paragraph come out as "\n" already
-        out.append(text)
+        text = block.text  # soft line breaks inside a paragraph come out as "\n"
+        label = numbering.label(block) if numbering is not None and text.strip() else ""
+        out.append(f"{label} {text}" if label else text)
 
 
 def read_docx(raw: bytes) -> tuple[str, dict]:
@@ -56,8 +176,9 @@ def read_docx(raw: bytes) -> tuple[str, dict]:
     except Exception as e:  # lxml / zip errors
         raise DocxProblem(f"corrupt .docx ({type(e).__name__})") from None
     out: list[str] = []
+    numbering = _Numbering(doc)
     for block in doc.iter_inner_content():
-        _block(block, out)
+        _block(block, out, numbering)
     lines = [ln.strip() for ln in "\n".join(out).split("\n")]
     text = "\n".join(ln for ln in lines if ln)
     meta = {"paragraphs": len(doc.paragraphs), "tables": len(doc.tables)}

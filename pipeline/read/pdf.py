@@ -101,6 +101,37 @@ def _split_row(row: Row, split_x: float):
     return left, right, crossing
 
 
+# ------------------------------------------------------------------ ruled tables
+def _tables(page, words: list, page_no: int) -> tuple[list[Row], list]:
+    """Ruled tables, flattened row by row, one cell per line (a cell's wrapped
+    lines joined); their words are taken out of the running text."""
+    try:
+        tables = page.find_tables()
+    except Exception:
+        return [], words
+    rows: list[Row] = []
+    for t in tables:
+        try:
+            cells = t.extract()
+        except Exception:
+            continue
+        if len(cells) < 2 or max((len(r) for r in cells), default=0) < 2:
+            continue
+        x0, top, x1, bottom = t.bbox
+        y = top
+        for r in cells:
+            for c in r:
+                if c is None:
+                    continue  # a merged cell, read once
+                text = _nfc(" ".join(c.split()))
+                if text:
+                    y += 0.001
+                    rows.append(Row(text=text, x0=x0, x1=x1, top=y, bottom=y, words=[], page=page_no, no_join=True))
+        words = [w for w in words if not (w["x0"] >= x0 - 1 and w["x1"] <= x1 + 1
+                                          and w["top"] >= top - 1 and w["bottom"] <= bottom + 1)]
+    return rows, words
+
+
 # ------------------------------------------------------------------ header columns
 def _header_columns(rows: list[Row], page_width: float) -> tuple[list[Row], list[Row], int] | None:
     """If the page opens with a two-column header, return (left rows, right rows,
@@ -144,6 +175,8 @@ def _header_columns(rows: list[Row], page_width: float) -> tuple[list[Row], list
     prev_bottom = None
     for j in range(len(rows)):
         r = rows[j]
+        if not r.words:
+            break  # a ruled table
         left, right, crossing = _split_row(r, split_x)
         if crossing:
             break
@@ -199,13 +232,13 @@ def _drop_running(pages: list[list[Row]]) -> list[list[Row]]:
     out = []
     for rows in pages:
         rows = list(rows)
-        for _ in range(3):  # running lines at the top
-            if rows and (_is_running(rows[0].text) or key(rows[0].text) in repeated):
+        for _ in range(3):  # running lines at the top (never a table cell)
+            if rows and rows[0].words and (_is_running(rows[0].text) or key(rows[0].text) in repeated):
                 rows.pop(0)
             else:
                 break
         for _ in range(3):  # and at the bottom
-            if rows and (_is_running(rows[-1].text) or key(rows[-1].text) in repeated):
+            if rows and rows[-1].words and (_is_running(rows[-1].text) or key(rows[-1].text) in repeated):
                 rows.pop()
             else:
                 break
@@ -285,7 +318,10 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
             n_pages = len(pdf.pages)
             for k, page in enumerate(pdf.pages):
                 words = page.extract_words(x_tolerance=2, y_tolerance=3, keep_blank_chars=False)
-                pages_rows.append(_rows_from_words(words, k))
+                table_rows, words = _tables(page, words, k)
+                rows = _rows_from_words(words, k) + table_rows
+                rows.sort(key=lambda r: r.top)
+                pages_rows.append(rows)
                 widths.append(float(page.width))
     except PdfProblem:
         raise
