@@ -79,6 +79,39 @@ def test_automatic_list_numbers_are_kept(tmp_path):
         "2. Sở Tài chính bố trí kinh phí.", "- Tuyên truyền trong Nhân dân."]
 
 
+def test_runs_in_legacy_fonts_are_converted(tmp_path):
+    from pipeline.read import legacy
+
+    doc = docx.Document()
+    p = doc.add_paragraph()
+    p.add_run("Chủ tịch ")  # a Unicode font
+    r = p.add_run(legacy.encode("ủ", "tcvn3").decode("cp1252"))
+    r.font.name = ".VnTimeH"  # the upper-case font: one capital letter
+    r = p.add_run(legacy.encode("y ban nhân dân tỉnh giao nhiệm vụ.", "tcvn3").decode("cp1252"))
+    r.font.name = ".VnTime"
+    h = doc.add_paragraph().add_run(legacy.encode("quyết định", "tcvn3").decode("cp1252"))
+    h.font.name = ".VnTimeH"
+    v = doc.add_paragraph().add_run(legacy.encode("Sở Y tế báo cáo hằng quý.", "vni").decode("cp1252"))
+    v.font.name = "VNI-Times"
+    f = tmp_path / "vn.docx"
+    doc.save(f)
+    assert read_path(f).text.rstrip("\n").split("\n") == [
+        "Chủ tịch Ủy ban nhân dân tỉnh giao nhiệm vụ.", "QUYẾT ĐỊNH", "Sở Y tế báo cáo hằng quý."]
+
+
+def test_pdf_like_text_in_legacy_font_detected_without_font_names(tmp_path):
+    from pipeline.read import legacy
+
+    doc = docx.Document()
+    for ln in R.SAMPLE.split("\n")[7:12]:
+        doc.add_paragraph(legacy.encode(ln, "vni").decode("cp1252"))
+    f = tmp_path / "vni.docx"
+    doc.save(f)
+    src = read_path(f)
+    assert src.encoding == "vni"
+    assert src.text.rstrip("\n").split("\n") == R.SAMPLE.split("\n")[7:12]
+
+
 def _err(path) -> str:
     with pytest.raises(ReadError) as ei:
         read_path(path)

@@ -53,3 +53,17 @@ def test_html_charset_from_meta(tmp_path):
     f = tmp_path / "w.htm"
     f.write_bytes(R.to_bytes(html, "cp1258"))
     assert read_path(f).text.startswith("Quyết định phê duyệt kế hoạch năm.")
+
+
+@pytest.mark.parametrize("scheme", ["tcvn3", "vni"])
+def test_web_page_typed_in_a_legacy_font(tmp_path, scheme):
+    from pipeline.read import legacy
+
+    body = R.SAMPLE.split("\n")[8:12]
+    paras = "".join(f"<p>{legacy.encode(ln, scheme).decode('cp1252')}</p>" for ln in body)
+    f = tmp_path / "old.html"
+    f.write_text(f'<html><head><meta charset="utf-8"></head><body><div id="content">{paras}</div></body></html>',
+                 encoding="utf-8")
+    src = read_path(f)
+    assert src.encoding == f"utf-8+{scheme}"
+    assert src.text.rstrip("\n").lower().split("\n") == [ln.lower() for ln in body]

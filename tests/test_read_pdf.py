@@ -139,3 +139,15 @@ def test_owner_password_only_pdf_is_readable(sample_pdf, tmp_path):
 
 def test_image_only_pdf_needs_ocr(tmp_path):
     assert "needs OCR" in _err(R.to_image_pdf(tmp_path / "scan.pdf"))
+
+
+@pytest.mark.parametrize("scheme", ["vni"])  # TCVN3's "ư" is U+00AD, which fpdf2 drops as a soft hyphen
+def test_pdf_typed_in_a_legacy_font_is_converted(tmp_path, scheme):
+    """A PDF printed from a VNI-Times document extracts as mojibake."""
+    from pipeline.read import legacy
+
+    body = R.SAMPLE.split("\n")[8:12]
+    moji = "\n".join(legacy.encode(ln, scheme).decode("cp1252") for ln in body)
+    src = read_path(R.to_pdf(moji, tmp_path / "legacy.pdf", font=FONT, two_columns=False))
+    assert src.encoding == scheme
+    assert src.text.rstrip("\n").lower().split("\n") == [ln.lower() for ln in body]

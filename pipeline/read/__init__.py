@@ -119,6 +119,13 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> Source:
     except Exception as e:  # a reader bug must still be one line, never a traceback
         raise ReadError(name, f"cannot read {fmt} file ({type(e).__name__}: {str(e)[:120]})") from None
     text = unicodedata.normalize("NFC", text)
+    if fmt != "txt":  # a PDF / Word / web page typed in a TCVN3 or VNI font
+        from pipeline.read import legacy
+
+        scheme = legacy.detect(text)
+        if scheme:
+            text = legacy.decode(text, scheme)
+            enc = f"{enc}+{scheme}" if enc else scheme
     if not text.strip():
         if fmt == "pdf":
             raise ReadError(name, "PDF has no text layer: needs OCR")

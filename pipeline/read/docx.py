@@ -10,6 +10,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from pipeline.read import legacy
 from pipeline.read._base import FormatProblem
 
 
@@ -136,6 +137,47 @@ def _num_pr(paragraph):
     return nid.get(_W + "val"), int(il.get(_W + "val")) if il is not None else 0
 
 
+def _font_of(run, paragraph) -> str | None:
+    if run.font.name:
+        return run.font.name
+    style = run.style
+    while style is not None and style.type is not None:
+        if style.font.name:
+            return style.font.name
+        style = style.base_style
+    style = paragraph.style
+    while style is not None:
+        if style.font.name:
+            return style.font.name
+        style = style.base_style
+    return None
+
+
+def _para_text(paragraph) -> str:
+    """The paragraph's text; runs typed in a legacy font (.VnTime, .VnTimeH,
+    VNI-Times) are converted to Unicode, upper-case fonts upper-cased."""
+    from docx.text.hyperlink import Hyperlink
+
+    parts: list[str] = []
+    legacy_seen = False
+    try:
+        items = list(paragraph.iter_inner_content())
+    except Exception:
+        return paragraph.text
+    for item in items:
+        runs = item.runs if isinstance(item, Hyperlink) else [item]
+        for run in runs:
+            t = run.text
+            scheme, upper = legacy.font_scheme(_font_of(run, paragraph))
+            if scheme and t:
+                legacy_seen = True
+                t = legacy.decode(t, scheme, restore_case=False)
+                if upper:
+                    t = t.upper()
+            parts.append(t)
+    return "".join(parts) if legacy_seen else paragraph.text
+
+
 def _cell_lines(cell, out: list[str], numbering) -> None:
     for block in cell.iter_inner_content():
         _block(block, out, numbering)
@@ -154,7 +196,7 @@ def _block(block, out: list[str], numbering=None) -> None:
                 seen.add(key)
                 _cell_lines(cell, out, numbering)
     else:
-        text = block.text  # soft line breaks inside a paragraph come out as "\n"
+        text = _para_text(block)  # soft line breaks inside a paragraph come out as "\n"
         label = numbering.label(block) if numbering is not None and text.strip() else ""
         out.append(f"{label} {text}" if label else text)
 

@@ -44,6 +44,20 @@ def _as_text(src) -> str:
 
 
 # ---------------------------------------------------------------- tables
+def font_scheme(font_name: str | None) -> tuple[str | None, bool]:
+    """(scheme, upper-case font) for a font name: ".VnTime" -> ("tcvn3", False),
+    ".VnTimeH" -> ("tcvn3", True), "VNI-Times" -> ("vni", False)."""
+    if not font_name:
+        return None, False
+    name = font_name.strip().lower()
+    for scheme in SCHEMES:
+        fonts = data.load(f"legacy_{scheme}").get("fonts", {})
+        if any(name.startswith(p) for p in fonts.get("prefixes", [])):
+            suffix = fonts.get("upper_suffix")
+            return scheme, bool(suffix) and name.endswith(suffix)
+    return None, False
+
+
 @functools.lru_cache(maxsize=None)
 def _tcvn3():
     table = {chr(int(k, 16)): v for k, v in data.load("legacy_tcvn3")["tcvn3"].items()}
@@ -62,7 +76,7 @@ def _vni():
 
 
 # ---------------------------------------------------------------- TCVN3
-def _decode_tcvn3(text: str) -> str:
+def _decode_tcvn3(text: str, restore_case: bool = True) -> str:
     table, _ = _tcvn3()
     out = []
     lower_from_code = []  # positions of lower-case letters that came from a shared code
@@ -74,7 +88,7 @@ def _decode_tcvn3(text: str) -> str:
             if u.islower():
                 lower_from_code.append(len(out))
             out.append(u)
-    if lower_from_code:
+    if lower_from_code and restore_case:
         _restore_case(out, set(lower_from_code))
     return "".join(out)
 
@@ -184,12 +198,13 @@ def _encode_vni(text: str) -> bytes:
 
 
 # ---------------------------------------------------------------- public
-def decode(src, scheme: str) -> str:
+def decode(src, scheme: str, restore_case: bool = True) -> str:
     """Convert legacy-font text (bytes, or a Unicode string holding the cp1252
-    characters) to Unicode NFC."""
+    characters) to Unicode NFC.  ``restore_case=False`` when the font is known
+    (a Word run in .VnTime is lower-case, in .VnTimeH upper-case)."""
     text = _as_text(src)
     if scheme == "tcvn3":
-        out = _decode_tcvn3(text)
+        out = _decode_tcvn3(text, restore_case)
     elif scheme == "vni":
         out = _decode_vni(text)
     else:
