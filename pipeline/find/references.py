@@ -225,7 +225,7 @@ _SENT_END_RE = re.compile(r"[.!?](?=\s)|\n\s*\n|;\s*\n|:\s*\n")
 
 # the document's own number line: "Số: 141/KH-UBND", "Số 37-HD/BTGDVTW"
 _OWN_LINE_RE = re.compile(r"(?m)^[ \t*]*(?:Số|SỐ|số)[ \t]*:?[ \t]*(?=\d)")
-_REPORT_ISSUE_RE = re.compile(r"(?i:(?:vừa|đã|mới)?[ \t]*(?:ký[ \t]+)?ban[ \t]+hành|(?:vừa|đã|mới)[ \t]+ký|ký)[ \t]+\Z")
+_REPORT_ISSUE_RE = re.compile(r"(?<!\w)(?i:(?:vừa|đã|mới)[ \t]+(?:ký[ \t]+)?ban[ \t]+hành|ký(?:[ \t]+ban[ \t]+hành)?)[ \t]+\Z")
 
 
 # ---------------------------------------------------------------------------
@@ -662,6 +662,8 @@ def _own_symbols(s: str, parsed, fulls: list[_M]) -> set[str]:
             own.add(_symkey(f.symbol))
             return own
     # a news report: "… vừa ban hành Chỉ thị số 35-CT/TU …" early in the text
+    if parsed is not None and not getattr(parsed, "is_report", False):
+        return own
     for f in fulls:
         if f.start > min(len(s) // 3, 1500):
             break

@@ -1,0 +1,300 @@
+"""Reference finder: one table row per scheme, noise form and rule of RECORDS.md.
+
+Sentences are our own; the gold check at the end reads ../shared when present.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.find.references import canonical_symbol, find_references, parse_symbol
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def refs(text, parsed=None):
+    return find_references(text, parsed)
+
+
+def one(text):
+    rs = refs(text)
+    assert len(rs) == 1, [r.text for r in rs]
+    return rs[0]
+
+
+# (sentence, mention text, symbol, number, doc_type, date, issuer)
+SCHEMES = [
+    # party NUMBER-TYPE/ISSUER
+    ("Các chi bộ nghiên cứu Quy định số 102-QĐ/TW ngày 15/11/2017 của Ban Chấp hành Trung ương.",
+     "Quy định số 102-QĐ/TW ngày 15/11/2017 của Ban Chấp hành Trung ương", "102-QĐ/TW", "102", "Quy định",
+     "2017-11-15", "Ban Chấp hành Trung ương"),
+    ("Bám sát Nghị quyết số 14-NQ/ĐUK của Đảng ủy Khối về công tác cán bộ.",
+     "Nghị quyết số 14-NQ/ĐUK của Đảng ủy Khối", "14-NQ/ĐUK", "14", "Nghị quyết", None, "Đảng ủy Khối"),
+    ("Theo Chương trình hành động số 29-CTr/ĐUK ngày 03/3/2022, các đơn vị báo cáo.",
+     "Chương trình hành động số 29-CTr/ĐUK ngày 03/3/2022", "29-CTr/ĐUK", "29", "Chương trình hành động",
+     "2022-03-03", None),
+    ("Áp dụng Quy định số 07-QĐi/TW ngày 28/8/2008 khi xử lý vi phạm.",
+     "Quy định số 07-QĐi/TW ngày 28/8/2008", "07-QĐi/TW", "07", "Quy định", "2008-08-28", None),
+    # state NUMBER[/YEAR]/TYPE-ISSUER
+    ("Thực hiện Nghị quyết 30c/NQ-CP ngày 08/11/2011 của Chính phủ, Sở xây dựng kế hoạch.",
+     "Nghị quyết 30c/NQ-CP ngày 08/11/2011 của Chính phủ", "30c/NQ-CP", "30c", "Nghị quyết", "2011-11-08",
+     "Chính phủ"),
+    ("Tuân thủ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư.",
+     "Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ", "30/2020/NĐ-CP", "30", "Nghị định",
+     "2020-03-05", "Chính phủ"),
+    ("Triển khai Chỉ thị số 07/CT-TTg của Thủ tướng Chính phủ về tinh giản biên chế.",
+     "Chỉ thị số 07/CT-TTg của Thủ tướng Chính phủ", "07/CT-TTg", "07", "Chỉ thị", None, "Thủ tướng Chính phủ"),
+    ("Căn cứ Luật Đấu thầu số 22/2023/QH15 đã được sửa đổi.",
+     "Luật Đấu thầu số 22/2023/QH15", "22/2023/QH15", "22", "Luật", None, None),
+    ("Thực hiện Công văn số 3473/UBND-NXNV của UBND tỉnh, các sở rà soát.",
+     "Công văn số 3473/UBND-NXNV của UBND tỉnh", "3473/UBND-NXNV", "3473", "Công văn", None, "UBND tỉnh"),
+    # "văn bản" takes its type from the code; a code-less symbol is a Công văn
+    ("Bộ Xây dựng có văn bản số 415/BC-BXD ngày 02/6/2025 gửi các tỉnh.",
+     "văn bản số 415/BC-BXD ngày 02/6/2025", "415/BC-BXD", "415", "Báo cáo", "2025-06-02", None),
+    ("Ý kiến tại số 2210/BTC-NSNN ngày 11/4/2025 của Bộ Tài chính cần được tiếp thu.",
+     "số 2210/BTC-NSNN ngày 11/4/2025 của Bộ Tài chính", "2210/BTC-NSNN", "2210", "Công văn", "2025-04-11",
+     "Bộ Tài chính"),
+    # a type word with a qualifier before "số"
+    ("Đơn vị hoàn thành Kế hoạch kiểm tra số 12/KH-STC trong quý III.",
+     "Kế hoạch kiểm tra số 12/KH-STC", "12/KH-STC", "12", "Kế hoạch", None, None),
+    # upper-case title; issuer code in its canonical case
+    ("KẾ HOẠCH THỰC HIỆN QUYẾT ĐỊNH SỐ 512/QĐ-TTG NGÀY 04/9/2025 CỦA THỦ TƯỚNG CHÍNH PHỦ",
+     "QUYẾT ĐỊNH SỐ 512/QĐ-TTG NGÀY 04/9/2025 CỦA THỦ TƯỚNG CHÍNH PHỦ", "512/QĐ-TTg", "512", "Quyết định",
+     "2025-09-04", "THỦ TƯỚNG CHÍNH PHỦ"),
+    # a dotted number
+    ("Sửa đổi theo Nghị quyết số 12.3/2025/NQ-CP.", "Nghị quyết số 12.3/2025/NQ-CP", "12.3/2025/NQ-CP", "12.3",
+     "Nghị quyết", None, None),
+    # a joint symbol with "&" in the unit
+    ("Căn cứ Công văn số 881/SXD-QLN& TTBĐS ngày 02/7/2025 của Sở.",
+     "Công văn số 881/SXD-QLN& TTBĐS ngày 02/7/2025 của Sở", "881/SXD-QLN&TTBĐS", "881", "Công văn", "2025-07-02",
+     "Sở"),
+]
+
+
+@pytest.mark.parametrize("text,mention,symbol,number,doc_type,date,issuer", SCHEMES)
+def test_schemes(text, mention, symbol, number, doc_type, date, issuer):
+    r = one(text)
+    assert r.text == mention
+    assert text[r.start:r.end] == mention
+    assert (r.symbol, r.number, r.doc_type, r.date, r.issuer) == (symbol, number, doc_type, date, issuer)
+
+
+# typing and OCR noise: (sentence, canonical symbol)
+NOISE = [
+    ("Quán triệt Nghị quyết số 02- NQ/ĐUK của Đảng ủy Khối.", "02-NQ/ĐUK"),
+    ("Xử lý theo Quy định số 07- QiĐ/TW ngày 28/8/2008.", "07-QĐi/TW"),
+    ("Xử lý theo Quy định số 88 -QĐ/TW.", "88-QĐ/TW"),
+    ("Thực hiện Nghị quyết số 05–NQ/TU của Tỉnh ủy.", "05-NQ/TU"),  # en dash
+    ("Thực hiện Nghị quyết số 05—NQ/TU của Tỉnh ủy.", "05-NQ/TU"),  # em dash
+    ("Thực hiện Nghị quyết số 05‑NQ/TU của Tỉnh ủy.", "05-NQ/TU"),  # non-breaking hyphen
+    ("Thực hiện Nghị quyết số 05−NQ/TU của Tỉnh ủy.", "05-NQ/TU"),  # minus sign
+    ("Thực hiện Nghị quyết số 14-NQ/\u00d0UK của Đảng ủy Khối.", "14-NQ/ĐUK"),  # Latin Ð
+    ("Theo văn bản số 104/B\u0422\u0421-PTHT ngày 02/10/2025.", "104/BTC-PTHT"),  # Cyrillic Т, С
+    ("Thực hiện Chương trình số 29- Ctr/ĐUK của Đảng ủy Khối.", "29-CTr/ĐUK"),  # case of the type code
+    ("Quán triệt Nghị quyết số 27/NQ- TW ngày 09/11/2022.", "27-NQ/TW"),  # separators swapped
+    ("Theo Thông tư số 92/2009/TT- BTC ngày 12/5/2009.", "92/2009/TT-BTC"),
+    ("Thực hiện Nghị quyết số\n57-NQ/TW của Bộ Chính trị.", "57-NQ/TW"),  # a line break inside
+    ("Thực hiện Chỉ thị số 18/CT-TTg\nngày 08 tháng 5 năm 2026 của Thủ tướng Chính phủ.", "18/CT-TTg"),
+]
+
+
+@pytest.mark.parametrize("text,symbol", NOISE)
+def test_noise(text, symbol):
+    assert one(text).symbol == symbol
+
+
+def test_wrapped_date_and_issuer():
+    r = one("Thực hiện Kết luận số 34-KL/TW ngày 18\ntháng 5 năm 2026 của Bộ Chính\ntrị về sắp xếp thôn.")
+    assert r.date == "2026-05-18"
+    assert r.issuer == "Bộ Chính trị"
+
+
+def test_several_in_one_breath():
+    t = ("Để thực hiện Nghị quyết số 03- NQ/ĐUK ngày 10/4/2021 của Ban Chấp hành Đảng bộ Khối; "
+         "Nghị quyết số 09-NQ/TU ngày 20/12/2021 của Ban Chấp hành Đảng bộ tỉnh; "
+         "Kế hoạch số 31-KH/ĐUK ngày 05/3/2022 của Ban Thường vụ Đảng ủy Khối về cải cách hành chính, "
+         "Ban Thường vụ yêu cầu các chi bộ thực hiện.")
+    rs = refs(t)
+    assert [r.symbol for r in rs] == ["03-NQ/ĐUK", "09-NQ/TU", "31-KH/ĐUK"]
+    assert [r.issuer for r in rs] == ["Ban Chấp hành Đảng bộ Khối", "Ban Chấp hành Đảng bộ tỉnh",
+                                      "Ban Thường vụ Đảng ủy Khối"]
+    assert all(r.relation == "implements" for r in rs)
+    assert rs[2].title.startswith("về cải cách hành chính")
+
+
+# documents cited by name: (sentence, mention, doc_type, date)
+NAMED = [
+    ("Quản lý theo Luật Cán bộ, công chức ngày 13 tháng 11 năm 2008 và các văn bản hướng dẫn.",
+     "Luật Cán bộ, công chức ngày 13 tháng 11 năm 2008", "Luật", "2008-11-13"),
+    ("Việc khai thác phải tuân thủ Luật Khoáng sản năm 2024.", "Luật Khoáng sản năm 2024", "Luật", None),
+    ("Mọi hoạt động phải phù hợp với Hiến pháp, pháp luật.", "Hiến pháp", "Hiến pháp", None),
+    ("Đảng viên chấp hành nghiêm Điều lệ Đảng và các quy định.", "Điều lệ Đảng", "Điều lệ", None),
+    ("Tiếp tục quán triệt Nghị quyết Trung ương 4 khóa XII về xây dựng Đảng.",
+     "Nghị quyết Trung ương 4 khóa XII", "Nghị quyết", None),
+    ("Rà soát theo Luật Phòng, chống tham nhũng hiện hành.", "Luật Phòng, chống tham nhũng", "Luật", None),
+    ("Mục tiêu do Nghị quyết Đại hội lần thứ XV của Đảng bộ tỉnh đề ra.",
+     "Nghị quyết Đại hội lần thứ XV của Đảng bộ tỉnh", "Nghị quyết", None),
+]
+
+
+@pytest.mark.parametrize("text,mention,doc_type,date", NAMED)
+def test_named(text, mention, doc_type, date):
+    r = one(text)
+    assert (r.text, r.symbol, r.doc_type, r.date) == (mention, None, doc_type, date)
+
+
+NOT_REFERENCES = [
+    "Các cấp ủy quán triệt Chỉ thị này đến toàn thể đảng viên.",
+    "Sở Tư pháp chủ trì xây dựng Đề án về nâng cao chất lượng đội ngũ.",
+    "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
+    "Tuyển dụng người có trình độ đại học Luật hoặc tương đương.",
+    "Sinh viên Trường Đại học Luật Hà Nội tham gia.",
+    "Tham mưu dự thảo Luật Thủ đô sửa đổi.",
+    "Hoàn thành trong giai đoạn 2021- 2030 theo đúng tiến độ.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_REFERENCES)
+def test_not_references(text):
+    assert refs(text) == []
+
+
+def test_short_form_and_alias():
+    t = ("Chính phủ ban hành Nghị quyết số 347/NQ-CP ngày 24/10/2025 về phát triển (sau đây gọi là "
+         "Nghị quyết 347). Các bộ thực hiện Nghị quyết 347 đúng hạn. Nghị quyết 57 được quán triệt sau "
+         "khi có Nghị quyết số 57-NQ/TW của Bộ Chính trị.")
+    rs = refs(t)
+    assert [r.text for r in rs] == ["Nghị quyết số 347/NQ-CP ngày 24/10/2025", "Nghị quyết 347", "Nghị quyết 57",
+                                    "Nghị quyết số 57-NQ/TW của Bộ Chính trị"]
+    assert [r.symbol for r in rs] == ["347/NQ-CP", "347/NQ-CP", "57-NQ/TW", "57-NQ/TW"]
+
+
+def test_unresolved_short_form_keeps_number():
+    r = one("Các dự án tương tự Đề án 210 được rà soát.")
+    assert (r.symbol, r.number, r.doc_type) == (None, "210", "Đề án")
+
+
+def test_phrase_with_bracketed_symbol():
+    t = ("Bộ Chính trị xem xét Tờ trình của Đảng uỷ Quốc hội về Đề án sắp xếp (Tờ trình số 05-TTr/ĐU, "
+         "ngày 01/10/2025) và cơ bản nhất trí với Tờ trình của Đảng uỷ Quốc hội.")
+    rs = refs(t)
+    assert [r.text for r in rs] == ["Tờ trình của Đảng uỷ Quốc hội", "Tờ trình số 05-TTr/ĐU, ngày 01/10/2025",
+                                    "Tờ trình của Đảng uỷ Quốc hội"]
+    assert {r.symbol for r in rs} == {"05-TTr/ĐU"}
+    assert rs[0].issuer == "Đảng uỷ Quốc hội" and rs[1].date == "2025-10-01"
+
+
+def test_named_by_title():
+    t = ("Thực hiện Nghị định số 88/2025/NĐ-CP ngày 01/7/2025 của Chính phủ quy định chi tiết một số điều "
+         "của Luật Thủ đô.\nCác sở phổ biến Nghị định quy định chi tiết một số điều của Luật Thủ đô.")
+    rs = refs(t)
+    assert [r.symbol for r in rs] == ["88/2025/NĐ-CP", None, "88/2025/NĐ-CP"]
+    assert rs[1].text == "Luật Thủ đô"
+    assert rs[2].text == "Nghị định quy định chi tiết một số điều của Luật Thủ đô"
+
+
+def test_document_named_inside_a_body_name():
+    r = one("Ban Chỉ đạo Nghị quyết số 57-NQ/TW của tỉnh họp phiên thứ nhất.")
+    assert r.symbol == "57-NQ/TW"
+
+
+def test_own_symbol_is_not_a_reference():
+    t = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC GIANG\n\nSố: 141/KH-UBND\n\nBắc Giang, ngày 20 tháng 11 năm 2025\n\n"
+         "KẾ HOẠCH\n\nThực hiện Kế hoạch số 14-KH/TU ngày 29/7/2025 của Ban Thường vụ Tỉnh ủy.\n"
+         "(Kèm theo Kế hoạch số 141/KH-UBND ngày 20 tháng 11 năm 2025)")
+    assert [r.symbol for r in refs(t)] == ["14-KH/TU"]
+
+
+def test_reported_directive_is_not_a_reference():
+    class P:
+        document = type("D", (), {"symbol": "35-CT/TU"})()
+        header_end = 0
+        is_report = True
+    t = ("Ban Thường vụ Tỉnh ủy vừa ban hành Chỉ thị số 35-CT/TU về cải cách hành chính. Theo Chỉ thị, "
+         "sau 2 năm thực hiện Nghị quyết số 01-NQ/TU của Tỉnh ủy, kết quả còn hạn chế.")
+    assert [r.symbol for r in refs(t, P())] == ["01-NQ/TU"]
+    # without a parse, the "vừa ban hành" of a report marks the subject too
+    assert [r.symbol for r in refs(t)] == ["01-NQ/TU"]
+
+
+# relations: (sentence, relation of its one mention)
+RELATIONS = [
+    ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ;", "based_on"),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;", "based_on"),
+    ("Thực hiện Kế hoạch số 24/KH-UBND ngày 14/8/2025 của UBND tỉnh, Sở ban hành kế hoạch.", "implements"),
+    ("Để thực hiện có hiệu quả Nghị quyết số 02-NQ/ĐUK, Ban Thường vụ yêu cầu:", "implements"),
+    ("Các đơn vị triển khai thực hiện nghiêm Chỉ thị số 05-CT/TU của Tỉnh ủy.", "implements"),
+    ("Sau hơn 2 năm thực hiện Nghị quyết số 01-NQ/TU, kết quả còn hạn chế.", "cites"),
+    ("Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 98/TTr-SNV ngày 25/11/2025;", "cites"),
+    ("Các chi bộ quán triệt Nghị quyết số 27-NQ/TW của Ban Chấp hành Trung ương.", "cites"),
+    ("Xử lý kỷ luật theo Quy định số 22-QĐ/TW ngày 28/7/2021.", "cites"),
+    ("Quyết định này thay thế Quyết định số 118/2008/QĐ-TTg ngày 27/8/2008.", "replaces"),
+    ("Bãi bỏ Quyết định số 12/2019/QĐ-UBND ngày 03/4/2019 của UBND tỉnh.", "repeals"),
+    ("Thông tư này sửa đổi, bổ sung một số điều của Thông tư số 09/2025/TT-BCT.", "amends"),
+    ("Khi có Quyết định mới thay thế Quyết định số 118/2008/QĐ-TTg thì thực hiện theo.", "cites"),
+    ("Các đơn vị căn cứ vào Hướng dẫn số 42-HD/BTCTW để tổ chức thực hiện.", "cites"),
+]
+
+
+@pytest.mark.parametrize("text,relation", RELATIONS)
+def test_relations(text, relation):
+    assert one(text).relation == relation
+
+
+def test_list_shares_its_cue():
+    t = "Thực hiện Kế hoạch số 14-KH/TU của Ban Thường vụ Tỉnh ủy, Kế hoạch số 24/KH-UBND và Nghị quyết số 66-NQ/TW."
+    assert [r.relation for r in refs(t)] == ["implements"] * 3
+
+
+def test_in_text_order_and_offsets():
+    t = "A. Quy định số 102-QĐ/TW. B. Luật Đất đai năm 2024. C. Nghị quyết số 57-NQ/TW."
+    rs = refs(t)
+    assert [r.start for r in rs] == sorted(r.start for r in rs)
+    for r in rs:
+        assert t[r.start:r.end] == r.text
+
+
+@pytest.mark.parametrize("raw,word,canon", [
+    ("02- NQ/ĐUK", "Nghị quyết", "02-NQ/ĐUK"),
+    ("07- QiĐ/TW", "Quy định", "07-QĐi/TW"),
+    ("27/NQ- TW", None, "27-NQ/TW"),
+    ("1899/QĐ-TTG", None, "1899/QĐ-TTg"),
+    ("22/2023/QH15", None, "22/2023/QH15"),
+])
+def test_canonical_symbol(raw, word, canon):
+    assert canonical_symbol(raw, word) == canon
+
+
+def test_parse_symbol():
+    assert parse_symbol("30/2020/NĐ-CP")["year"] == 2020
+    p = parse_symbol("05-NQ/TU")
+    assert (p["scheme"], p["issuer"], p["sector"], p["level"]) == ("party", "TU", "party", "province")
+
+
+def test_a_new_code_is_data(monkeypatch):
+    """Issuer codes not in the table are still read (upper-case code), so a new body needs no code."""
+    r = one("Thực hiện Kế hoạch số 15/KH-BQLKKT ngày 01/02/2025.")
+    assert r.symbol == "15/KH-BQLKKT"
+
+
+def test_gold_dev_set():
+    gold_dir = SHARED / "gold" / "refs"
+    if not gold_dir.is_dir():
+        pytest.skip("../shared not present")
+    tp = fp = fn = 0
+    for f in sorted(gold_dir.glob("*.json")):
+        g = json.loads(f.read_text(encoding="utf-8"))
+        src = next((p for p in (SHARED / "seeds" / g["file"], SHARED / "external-corpus" / g["file"]) if p.exists()),
+                   None)
+        if src is None:
+            continue
+        text = src.read_text(encoding="utf-8")
+        gs = {r["symbol"] for r in g["references"] if r.get("symbol")}
+        ps = {r.symbol for r in refs(text) if r.symbol}
+        tp, fp, fn = tp + len(gs & ps), fp + len(ps - gs), fn + len(gs - ps)
+    if tp + fp + fn == 0:
+        pytest.skip("no gold texts")
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    assert f1 >= 0.9
