@@ -44,8 +44,10 @@ def _alt(words) -> str:
 @functools.lru_cache(maxsize=1)
 def _cfg():
     c = data.load("obligations")
-    heads = _alt(c["actors"]["heads"])
+    heads = _alt(c["actors"]["heads"]) + r"|(?:các|mọi|những|toàn bộ)\s+(?:" + _alt(c["actors"]["plural_nouns"]) + ")"
     verbs = _alt(c["actors"]["verbs"])
+    vnot = _alt(c["actors"]["verb_not_before"])
+    verbs_re = rf"(?:{verbs})\b(?!\s*(?:{vnot})\b)"
     titles = _alt(c["actors"]["titles"])
     # words that look like heads but start a verb or a thing ("báo cáo", "ban hành", "hội nghị")
     not_head = r"(?!\s*(?:cáo|hành|nghị|thảo|hợp|máy|phận)\b)"
@@ -53,7 +55,7 @@ def _cfg():
     cfg = {
         "head": re.compile(rf"(?i:{head_re})"),
         "actor_verb": re.compile(
-            rf"(?i:(?P<a>(?:{_alt(c['actors']['strip_front'])}\s+)?{head_re}[^.:!?\n]{{0,220}}?))\s+(?i:(?P<v>{verbs}))\b"
+            rf"(?i:(?P<a>(?:{_alt(c['actors']['strip_front'])}\s+)?{head_re}[^.:!?\n]{{0,220}}?))\s+(?P<v>{verbs_re})"
         ),
         "lead_cue": re.compile(
             rf"(?i:\b(?P<cue>{_alt(c['lead_in']['cues'])})\s+(?:(?:{_alt(c['actors']['strip_front'])})\s+)?)"
@@ -62,22 +64,25 @@ def _cfg():
         "opener": re.compile(rf"(?i:(?:{_alt(c['lead_in']['openers'])})\b[^,.;:]{{0,160}},\s*)"),
         "titles_split": re.compile(rf",\s+(?=(?i:{titles})\b)|;\s*|\s+và\s+(?=(?i:các|cơ quan|đơn vị|ủy ban|uỷ ban|ubnd|sở|bộ|ban|người|thủ trưởng|chủ tịch|giám đốc|mọi|những)\b)"),
         "strip_front": re.compile(rf"^(?i:{_alt(c['actors']['strip_front'])})\s+"),
-        "attr_lead": re.compile(rf"^[-+•*\s]*(?i:{'|'.join(c['attributes']['lead'])})\s*:\s*"),
-        "attr_partner": re.compile(rf"^[-+•*\s]*(?i:{'|'.join(c['attributes']['partner'])})\s*:\s*"),
-        "attr_time": re.compile(rf"^[-+•*\s]*(?i:{'|'.join(c['attributes']['time'])})\s*:\s*"),
-        "attr_other": re.compile(rf"^[-+•*\s]*(?i:{'|'.join(c['attributes']['other'])})\s*:\s*"),
+        "attr_lead": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['lead'])})\s*:\s*"),
+        "attr_partner": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['partner'])})\s*:\s*"),
+        "attr_time": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['time'])})\s*:\s*"),
+        "attr_other": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['other'])})\s*:\s*"),
         "background": re.compile(rf"^\W*(?i:{_alt(c['sections']['background'])})\b"),
         "objective": re.compile(rf"^\W*(?i:{_alt(c['sections']['objective'])})\b"),
         "execution": re.compile(rf"^\W*(?i:{_alt(c['sections']['execution'])})\b"),
         "prohibition": re.compile(rf"(?i:(?<!vùng )\b(?:{_alt(c['kinds']['prohibition'])})\b)"),
-        "report_start": re.compile(rf"^(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
+        "report_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
         "report_trouble": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_trouble'])})\b)"),
         "report_verb": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_verbs'])})\s+(?:(?:kết quả[^,;.]{{0,80}}?|định kỳ)\s+)?(?:(?:cho|về|lên|tới|đến)\s+)?(?=(?i:{head_re})|[A-ZĐ]))"),
         "target_start": re.compile(rf"^(?i:(?:{_alt(c['kinds']['target_start'])})\b)"),
         "figure": re.compile(c["kinds"]["target_figure"]),
         "skip": re.compile("|".join(f"(?:{p})" for p in c["skip"]["patterns"]), re.I),
         "bg": re.compile(rf"(?i:\b(?:{_alt(c['skip']['background_cues'])})\b)"),
-        "verbs": re.compile(rf"(?i:\b(?:{verbs})\b)"),
+        "verbs": re.compile(rf"\b{verbs_re}"),
+        "actor_cut": re.compile(rf"\s+(?i:{_alt(c['actors']['actor_cut'])})\b.*$", re.S),
+        "not_actor": re.compile(rf"(?i:\b(?:{_alt(c['actors']['not_actor'])})\b)"),
+        "figure_front": re.compile(r"\d+(?:[.,]\d+)?\s*%\s+"),
         "directive": re.compile(r"(?i:\b(?:yêu cầu|đề nghị|giao|chỉ đạo|kêu gọi)\b)"),
     }
     return cfg
@@ -145,33 +150,64 @@ def _skip_openers(text: str, s: int, e: int) -> int:
     return s
 
 
+def _phrase(text: str, pos: int, e: int):
+    """An actor phrase at ``pos`` ending before its verb: ``(names, (s, e), verb_end)`` or None."""
+    cfg = _cfg()
+    am = cfg["actor_verb"].match(text, pos, e)
+    if not am:
+        return None
+    a_s, a_e = am.start("a"), am.end("a")
+    phrase = text[a_s:a_e]
+    if cfg["not_actor"].search(phrase):
+        return None
+    cm = cfg["actor_cut"].search(phrase)
+    if cm:
+        a_e = a_s + cm.start()
+    names = split_names(text[a_s:a_e])
+    if not names:
+        return None
+    # "X chỉ đạo Y <verb>": Y acts too
+    if text.startswith("chỉ đạo", am.start("v")):
+        p2 = am.end("v")
+        while p2 < e and text[p2] == " ":
+            p2 += 1
+        sub = _phrase(text, p2, e)
+        if sub:
+            names = names + [n for n in sub[0] if n not in names]
+    return names, (a_s, a_e), am.end("v")
+
+
 def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, int]], bool]:
     """The actor(s) a unit names at its start: ``(names, span, by_cue)``.
 
     "<actor> <verb> …", "Giao <actor> …", "Đề nghị <actor> …",
-    "… yêu cầu <actor> <verb> …" (a cue in the first clause).
+    "… yêu cầu <actor> <verb> …" (a cue in the first clause), "100% <actor> …".
     """
     cfg = _cfg()
     e2 = min(e, s + 400)
+    fm = cfg["figure_front"].match(text, s, e2)
+    if fm:
+        s = fm.end()
     p = _skip_openers(text, s, e2)
     for start in (p, s) if p != s else (s,):
-        # a cue first
         m = cfg["lead_cue"].match(text, start, e2)
         if m:
-            am = cfg["actor_verb"].match(text, m.end(), e2)
-            if am:
-                return split_names(am.group("a")), (am.start("a"), am.end("a")), True
-        am = cfg["actor_verb"].match(text, start, e2)
-        if am and not _looks_verb_start(text, start):
-            return split_names(am.group("a")), (am.start("a"), am.end("a")), False
-    # a directive cue inside the first sentence: "X yêu cầu các cấp ủy … thực hiện"
+            r = _phrase(text, m.end(), e2)
+            if r:
+                return r[0], r[1], True
+        if not _looks_verb_start(text, start):
+            r = _phrase(text, start, e2)
+            if r:
+                return r[0], r[1], False
+    # "X yêu cầu <actor> …" in the first clause, X a body (the issuer)
     first_end = min(e2, s + 300)
     for m in cfg["lead_cue"].finditer(text, s, first_end):
-        if m.group("cue").lower() == "giao" and m.start() > s and text[m.start() - 1] not in " ,":
+        pre = text[p:m.start()]
+        if m.start() > p and not (cfg["head"].match(pre) or re.match(r"(?i:thủ tướng|chủ tịch|ban|bộ)", pre)):
             continue
-        am = cfg["actor_verb"].match(text, m.end(), e2)
-        if am:
-            return split_names(am.group("a")), (am.start("a"), am.end("a")), True
+        r = _phrase(text, m.end(), e2)
+        if r:
+            return r[0], r[1], True
     return [], None, False
 
 
@@ -183,7 +219,7 @@ def heading_actor(text: str, s: int, e: int) -> list[str]:
     """The body a heading names ("4. Sở Xây dựng", "Các đơn vị … có trách nhiệm:")."""
     cfg = _cfg()
     h = text[s:e].strip().rstrip(":")
-    if not h or len(h) > 200:
+    if not h or len(h) > 200 or cfg["execution"].match(h) or cfg["background"].match(h):
         return []
     m = re.match(r"(?i:(?:đề nghị|giao|yêu cầu)\s+)", h)
     off = m.end() if m else 0
@@ -206,17 +242,19 @@ def heading_actor(text: str, s: int, e: int) -> list[str]:
 def lead_in_actor(text: str, s: int, e: int) -> list[str]:
     """The actor a lead-in sentence addresses ("… yêu cầu các cấp ủy … thực hiện …:")."""
     cfg = _cfg()
-    best = []
+    best: list = []
     for m in cfg["lead_cue"].finditer(text, s, e):
-        am = cfg["actor_verb"].match(text, m.end(), e)
-        if am:
-            best = split_names(am.group("a"))
+        r = _phrase(text, m.end(), e)
+        if r:
+            best = r[0]
         else:
-            # "yêu cầu các sở, ngành như sau:" -> up to the end
             rest = text[m.end():e]
             rm = re.match(r"([^:]{3,200}?)\s*(?:(?:như sau|những nội dung sau|các nội dung sau|cụ thể)[^:]*)?:\s*$", rest)
-            if rm and cfg["head"].match(rm.group(1)):
+            if rm and cfg["head"].match(rm.group(1)) and not cfg["verbs"].search(rm.group(1)):
                 best = split_names(rm.group(1))
+    if not best:
+        names, _, _ = actor_at(text, s, e)
+        best = names
     return best
 
 
@@ -237,7 +275,7 @@ class Unit:
     actors: Optional[list] = None
     own_actor: bool = False
     kind: Optional[str] = None
-    extra_time_spans: list = field(default_factory=list)
+    marked: bool = False  # the first paragraph of an enumerated item
 
 
 def _attr_kind(text: str, s: int, e: int) -> Optional[tuple[str, int]]:
@@ -336,7 +374,9 @@ class _Walker:
                           in_list=in_list))
 
     def section(self, sec: Section, ctx: str, inherited: list, lead_span):
+        """Units of ``sec``; returns ``(actors, span)`` when it ends on a lead-in for what follows."""
         text = self.text
+        cfg = _cfg()
         ctx = _section_ctx(text, sec, ctx)
         paras = list(sec.paragraphs)
         first = paras[0] if paras else (sec.text_start, sec.first_end)
@@ -344,14 +384,15 @@ class _Walker:
         own_inherited = inherited
         own_lead = lead_span
         body_paras = paras[1:] if paras else []
+        first_is_unit = False
         if fe <= fs:
-            # a marker alone on its line: its text is the next paragraph
             pass
         elif sec.is_heading and (sec.children or len(paras) > 1):
-            ha = heading_actor(text, fs, fe)
-            if ha:
-                own_inherited = ha
-                own_lead = (fs, fe)
+            if not cfg["execution"].match(text[fs:fe]):
+                ha = heading_actor(text, fs, fe)
+                if ha:
+                    own_inherited = ha
+                    own_lead = (fs, fe)
             self.new_group()
         elif text[fe - 1] == ":" and (sec.children or len(paras) > 1):
             la = lead_in_actor(text, fs, fe) or heading_actor(text, fs, fe)
@@ -359,15 +400,41 @@ class _Walker:
                 own_inherited = la
             own_lead = (fs, fe)
             self.new_group()
-        elif sec.is_heading and not sec.children:
-            # a heading-like short item ("Diễn tập phòng thủ dân sự."): a unit
-            body_paras = paras
         else:
             body_paras = paras
-        for ps, pe in body_paras:
-            self.paragraph(ps, pe, sec.path, ctx, own_inherited, own_lead)
+            first_is_unit = True
+        item_actor = None
+        tail_lead = None
+        for k, (ps, pe) in enumerate(body_paras):
+            ps2, pe2 = _trim(text, ps, pe)
+            if pe2 > ps2 and text[pe2 - 1] == ":" and not _attr_kind(text, ps2, pe2):
+                # a lead-in for the items (or sections) that follow
+                la = lead_in_actor(text, ps2, pe2)
+                if la or cfg["directive"].search(text[ps2:pe2]) or k == len(body_paras) - 1:
+                    own_inherited = la or own_inherited
+                    own_lead = (ps2, pe2)
+                    if k == len(body_paras) - 1 and not sec.children:
+                        tail_lead = (la, (ps2, pe2)) if la else None
+                    continue
+            inh = own_inherited
+            if item_actor is not None and k > 0:
+                inh = item_actor
+            n0 = len(self.units)
+            self.paragraph(ps, pe, sec.path, ctx, inh, own_lead)
+            for u in self.units[n0:]:
+                u.marked = first_is_unit and k == 0 and u.start <= ps2 + 1
+            if k == 0 and first_is_unit and self.units[n0:]:
+                names, _, _ = actor_at(text, ps2, pe2)
+                item_actor = names or None
+        carry = None
         for c in sec.children:
-            self.section(c, ctx, own_inherited, own_lead)
+            if carry:
+                r = self.section(c, ctx, carry[0], carry[1])
+            else:
+                r = self.section(c, ctx, own_inherited, own_lead)
+            if r:
+                carry = r
+        return tail_lead
 
 
 def _norm_names(names) -> frozenset:
@@ -620,8 +687,11 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
                 pre_actor, pre_lead = la, (ps, pe)
             continue
         _preamble(w, text, ps, pe, is_report or not sections)
+    carry = (pre_actor, pre_lead)
     for sec in sections:
-        w.section(sec, "operative", pre_actor, pre_lead)
+        r = w.section(sec, "operative", carry[0], carry[1])
+        if r:
+            carry = r
 
     units = w.units
     if app is not None:
@@ -664,7 +734,7 @@ def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
     if u.ctx in ("narrative", "preamble"):
         directive = _is_directive(text, u.start, u.end)
         if u.ctx == "preamble":
-            if not (directive and names):
+            if not (directive and names) or re.match(r"(?i:thực hiện|căn cứ|theo đề nghị|xét)\b", t):
                 return None
             if cfg["bg"].search(t) and not by_cue:
                 return None
@@ -689,7 +759,7 @@ def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
             if u.ctx in ("narrative", "preamble", "objective"):
                 return None
             kind = "task"
-    if u.ctx == "objective" and kind == "task" and not names:
+    if u.ctx == "objective" and kind == "task" and not names and not (u.marked and u.section and not u.section.endswith(tuple("0123456789"))):
         # aims stated without a figure are no records
         return None
 

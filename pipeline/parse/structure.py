@@ -47,7 +47,7 @@ _CONNECT = {
     "những", "đến", "từ", "hoặc", "số", "ngày", "tháng", "năm", "sở", "bộ", "ban", "ủy", "uỷ",
     "hội", "nhân", "đồng", "đốc", "trên", "khu", "cơ", "quan", "thuộc", "đối", "vào", "nhằm",
     "giữa", "bằng", "hoàn", "thành", "trưởng", "chủ", "tịch", "thủ", "kế", "hoạch", "nghị", "quyết",
-    "chỉ", "thị", "hợp", "lý", "xây", "dựng", "phòng", "tổ", "chức", "đơn", "vị", "phối", "thực", "hiện",
+    "chỉ", "thị", "hợp", "lý", "dân", "xây", "dựng", "phòng", "tổ", "chức", "đơn", "vị", "phối", "thực", "hiện",
 }
 _END_PUNCT = ".;:!?…"
 
@@ -101,7 +101,7 @@ def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tup
         while e > s and text[e - 1] in " \t\r":
             e -= 1
         if s < e:
-            if out and not prev_blank and _continues(text, out[-1][0], out[-1][1], s, e):
+            if out and (not prev_blank or text[s].islower()) and _continues(text, out[-1][0], out[-1][1], s, e):
                 out[-1][1] = e
             else:
                 out.append([s, e])
@@ -139,7 +139,6 @@ def _marker_at(text: str, s: int, e: int):
         if kind == "roman" and not _roman_ok(m.group("label"), seg, m):
             continue
         if kind == "num" and "." not in m.group("label"):
-            rest = seg[m.end():m.end() + 12]
             # "1 tỷ", "2025 ..." : a bare number followed by text without a separator
             if not re.match(r"\d{1,2}\s*[.\-–—/)]", seg) and seg[m.end():].strip():
                 continue
@@ -147,7 +146,6 @@ def _marker_at(text: str, s: int, e: int):
                 continue
             if re.match(r"\d{1,2}\.\d{3}", seg):  # "1.500 tỷ"
                 continue
-            del rest
         if kind == "alpha" and re.match(r"[a-zđ]\.\w", seg):
             continue
         return kind, m
@@ -167,6 +165,10 @@ def _label_path(stack: list[Section], label: str, kind: str) -> str:
     if kind not in ("dash", "plus", "bullet", "star"):
         parts.append(label)
     return ".".join(parts)
+
+
+_RANK = {"part": 0, "chapter": 1, "muc": 2, "article": 3, "roman": 4, "num0": 5, "num1": 6, "num2": 7,
+         "num3": 8, "clause": 9, "ordinal": 10, "alpha": 11, "dash": 12, "plus": 13, "bullet": 14, "star": 15}
 
 
 def _kind_key(kind: str, label: str) -> str:
@@ -200,16 +202,23 @@ def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> lis
     paras = paragraphs(text, start, end)
     roots: list[Section] = []
     stack: list[Section] = []
-    last_num: dict = {}
     for ps, pe in paras:
         mk = _marker_at(text, ps, pe)
         if mk is None:
             if stack:
+                top = stack[-1]
+                if len(top.paragraphs) == 1 and top.paragraphs[0][0] >= top.paragraphs[0][1] and not top.children:
+                    top.paragraphs[0] = (ps, pe)
+                    top.text_start, top.first_end, top.content_start = ps, pe, ps
+                    top.content_end = pe
+                    continue
                 stack[-1].paragraphs.append((ps, pe))
                 if not stack[-1].children:
                     stack[-1].content_end = pe
             continue
         kind, m = mk
+        if not re.search(r"\w", text[ps + m.end():pe]) and kind in ("dash", "plus", "bullet", "star"):
+            continue  # a rule line "-----"
         label = m.group("label") if "label" in m.groupdict() and m.group("label") else m.group(0).strip()
         label = re.sub(r"\s+", " ", label)
         key = _kind_key(kind, label)
@@ -221,6 +230,10 @@ def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> lis
                 break
         if idx is not None:
             del stack[idx:]
+        else:
+            rank = _RANK.get(key, 16)
+            while stack and _RANK.get(stack[-1]._key, 16) > rank:  # type: ignore[attr-defined]
+                stack.pop()
         ts = ps + m.end()
         sec = Section(
             marker=text[ps:ps + m.end()].strip(), kind=kind, label=label, path="",
@@ -235,8 +248,6 @@ def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> lis
         else:
             roots.append(sec)
         stack.append(sec)
-        del last_num
-        last_num = {}
     # ends, headings
     for r in roots:
         _finish(text, r)
