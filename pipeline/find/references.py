@@ -35,6 +35,7 @@ directive it reports) is never a reference.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -56,6 +57,17 @@ _norm = _S["normalise"]
 _MAP = {ord(c): "-" for c in _norm["dashes"]}
 _MAP.update({ord(c): " " for c in _norm["space"]})
 _MAP.update({ord(k): v for k, v in _norm["lookalikes"].items()})
+
+
+_MAP_CHARS = {chr(k): v for k, v in _MAP.items()}
+_MAP_RE = re.compile("[" + re.escape("".join(_MAP_CHARS)) + "]")
+
+
+def _normalise(text: str) -> str:
+    """The search text: ``text`` with the one-to-one map of schemes.toml [normalise] (same length)."""
+    if not _MAP_RE.search(text):
+        return text
+    return _MAP_RE.sub(lambda m: _MAP_CHARS[m.group()], text)
 
 
 def _fold(s: str) -> str:
@@ -116,6 +128,30 @@ def _alt(words) -> str:
     return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ws)
 
 
+def _trie(words) -> str:
+    """A regex for a set of words, factored on common prefixes (scans much faster than a flat
+    alternation); a space matches any whitespace run; the longest word wins."""
+    root: dict = {}
+    for w in set(words):
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        alts = []
+        end = "" in node
+        for ch in sorted(k for k in node if k):
+            piece = r"\s+" if ch == " " else re.escape(ch)
+            alts.append(piece + emit(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if end else body
+
+    return "(?:" + emit(root) + ")"
+
+
 def _case_variants(words) -> list[str]:
     out = []
     for w in words:
@@ -154,6 +190,22 @@ _SYM_RE = re.compile(
     r"(?<![\w/.\-])(?:" + "|".join(f"(?P<s{k}>{_compile_scheme(k, s)})" for k, s in enumerate(_SCHEMES)) +
     r")(?![\w/]|-\w)"
 )
+
+# numbers followed by a separator: where a symbol may start (a fast scan)
+_CAND_RE = re.compile(r"\d+(?:\.\d+)?[a-zđ]?[ \t]*[-/]")
+
+
+def _sym_iter(s: str):
+    end = 0
+    for c in _CAND_RE.finditer(s):
+        i = c.start()
+        if i < end:
+            continue
+        m = _SYM_RE.match(s, i)
+        if m:
+            end = m.end()
+            yield m
+
 
 _W = _S["words"]
 _NUMBER_WORD = _alt(_case_variants(_W["number_word"]))
@@ -200,8 +252,18 @@ for _n in _S.get("named", []):
     for _tn in _n["types"]:
         _NAMED[_tn] = _n
 _TITLE_TYPEWORDS = [w for w in _TYPEWORDS if _WORD2TYPE[w]]
-_TW_RE = re.compile(r"(?<!\w)(?P<tw>" + _alt([w[:1].upper() + w[1:] for w in _TITLE_TYPEWORDS] +
-                                         [w.upper() for w in _TITLE_TYPEWORDS]) + r")(?!\w)")
+_TW_WORDS = [w[:1].upper() + w[1:] for w in _TITLE_TYPEWORDS] + [w.upper() for w in _TITLE_TYPEWORDS]
+_TW_RE = re.compile(r"(?<!\w)(?P<tw>" + _alt(_TW_WORDS) + r")(?!\w)")
+_TW_SCAN_RE = re.compile(r"(?P<tw>" + _trie(_TW_WORDS) + r")(?!\w)")
+
+
+def _tw_iter(s: str, a: int = 0, b: Optional[int] = None):
+    """Capitalised / upper-case type words in s[a:b] (a fast scan; word boundary checked here)."""
+    for m in _TW_SCAN_RE.finditer(s, a, len(s) if b is None else b):
+        i = m.start()
+        if i and (s[i - 1].isalnum() or s[i - 1] == "_"):
+            continue
+        yield m
 _SHORT_RE = re.compile(r"[ \t]+(?:(?i:số)[ \t]*)?(?P<n>\d{1,5}[a-zđ]?)(?![\w/]|[ \t]*[-/][ \t]*[A-Za-zĐđ])")
 _UNIT_AFTER_RE = re.compile(r"[ \t]*(?i:năm|tháng|ngày|giờ|lần|%|người|tỷ|triệu)(?!\w)")
 _NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []) + _S.get("not_named", {}).get("before", []))
@@ -381,7 +443,7 @@ def _type_from_code(code_fold: str, sector: str, word_type: Optional[str]) -> tu
 
 def _full_mentions(s: str) -> list[_M]:
     out = []
-    for m in _SYM_RE.finditer(s):
+    for m in _sym_iter(s):
         k = next(i for i in range(len(_SCHEMES)) if m.group(f"s{i}") is not None)
         sch = _SCHEMES[k]
         g = {name.rsplit("_", 1)[0]: v for name, v in m.groupdict().items()
@@ -481,9 +543,11 @@ def _not_yet(s: str, start: int) -> bool:
 
 def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
     out = []
-    for m in _TW_RE.finditer(s):
+    starts = [x for x, _ in taken]
+    for m in _tw_iter(s):
         a, b = m.start(), m.end()
-        if any(x <= a < y for x, y in taken):
+        k = bisect.bisect_right(starts, a) - 1
+        if k >= 0 and taken[k][0] <= a < taken[k][1]:
             continue
         tw = m.group("tw")
         dtype = _WORD2TYPE.get(" ".join(tw.casefold().split()))
@@ -582,7 +646,7 @@ def _phrase_mentions(s: str, fulls: list[_M]) -> list[_M]:
         cut = max(seg.rfind(". "), seg.rfind("\n"), seg.rfind(";"))
         seg0 = seg_start + cut + 1
         best = None
-        for m in _TW_RE.finditer(s, seg0, j):
+        for m in _tw_iter(s, seg0, j):
             dtype = _WORD2TYPE.get(" ".join(m.group("tw").casefold().split()))
             if dtype != f.doc_type:
                 continue
@@ -598,7 +662,7 @@ def _phrase_mentions(s: str, fulls: list[_M]) -> list[_M]:
         out.append(p)
         keys[(f.doc_type, " ".join(issuer.casefold().split()))] = p
     if keys:
-        for m in _TW_RE.finditer(s):
+        for m in _tw_iter(s):
             dtype = _WORD2TYPE.get(" ".join(m.group("tw").casefold().split()))
             if not dtype:
                 continue
@@ -616,6 +680,7 @@ def _titled_mentions(s: str, fulls: list[_M]) -> list[_M]:
     """A cited document named again by type word + its title."""
     out = []
     seen = set()
+    low = None
     for f in fulls:
         if not f.title or not f.doc_type or f.title.casefold().startswith(("về", "v/v")):
             continue
@@ -627,6 +692,11 @@ def _titled_mentions(s: str, fulls: list[_M]) -> list[_M]:
         if key in seen:
             continue
         seen.add(key)
+        if low is None:
+            low = s.lower()
+        probe = " ".join(words[:2]).lower()
+        if low.count(probe) < 2:
+            continue
         rx = re.compile(r"(?<!\w)(?:" + _alt(words_of_type) + r")\s+" + r"\s+".join(map(re.escape, words)) +
                         r"(?!\w)", re.I)
         for m in rx.finditer(s):
@@ -745,7 +815,7 @@ def find_references(text: str, parsed=None) -> list[Reference]:
     ``parsed`` (pipeline.parse.Parsed) gives ``header_end`` and the
     document's own symbol; it may be None.
     """
-    s = text.translate(_MAP)
+    s = _normalise(text)
     header_end = getattr(parsed, "header_end", 0) or 0 if parsed is not None else 0
     fulls = _full_mentions(s)
     own = _own_symbols(s, parsed, fulls)
