@@ -199,11 +199,21 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
             r = _phrase(text, start, e2)
             if r:
                 return r[0], r[1], False
+    # an opener clause with commas inside: "Hàng quý, 6 tháng, …, các TCCS đảng …"
+    if p != s or cfg["opener"].match(text, s, e2) or re.match(r"(?i:(?:hàng|hằng|định kỳ|trong|để|nhằm|căn cứ|trên cơ sở)\b)", text[s:s + 12]):
+        for cm in re.finditer(r",\s+", text[s:min(e2, s + 250)]):
+            q = s + cm.end()
+            if re.match(r"(?:đơn vị|cơ quan)\b", text[q:q + 10]):
+                continue
+            r = _phrase(text, q, e2)
+            if r:
+                return r[0], r[1], False
     # "X yêu cầu <actor> …" in the first clause, X a body (the issuer)
     first_end = min(e2, s + 300)
-    for m in cfg["lead_cue"].finditer(text, s, first_end):
+    closing = bool(re.match(r"(?i:trên đây)", text[s:s + 10]))
+    for m in cfg["lead_cue"].finditer(text, s, first_end if not closing else e2):
         pre = text[p:m.start()]
-        if m.start() > p and not (cfg["head"].match(pre) or re.match(r"(?i:thủ tướng|chủ tịch|ban|bộ)", pre)):
+        if m.start() > p and not closing and not (cfg["head"].match(pre) or re.match(r"(?i:thủ tướng|chủ tịch|ban|bộ)", pre)):
             continue
         r = _phrase(text, m.end(), e2)
         if r:
@@ -234,7 +244,7 @@ def heading_actor(text: str, s: int, e: int) -> list[str]:
         vm = cfg["verbs"].search(body)
         if vm.start() < len(body) and not re.match(r"(?i:ủy ban|uỷ ban|ban|sở|bộ)", body):
             return []
-    if len(body) > 160:
+    if len(body) > 300:
         return []
     return split_names(body)
 
@@ -253,8 +263,9 @@ def lead_in_actor(text: str, s: int, e: int) -> list[str]:
             if rm and cfg["head"].match(rm.group(1)) and not cfg["verbs"].search(rm.group(1)):
                 best = split_names(rm.group(1))
     if not best:
-        names, _, _ = actor_at(text, s, e)
-        best = names
+        names, span, _ = actor_at(text, s, e)
+        if span and not re.match(r"\s*(?i:ban hành|hướng dẫn|kết luận|thông báo|quyết định|chỉ thị|điện|có ý kiến)", text[span[1]:span[1] + 30]):
+            best = names
     return best
 
 
@@ -722,6 +733,8 @@ def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
     t = text[u.start:u.end]
     if cfg["skip"].search(t[:60]):
         return None
+    if u.ctx != "table" and len(t) < 60 and t[-1] not in ".;!?…" and not cfg["verbs"].search(t):
+        return None
     names, span, by_cue = actor_at(text, u.start, u.end)
     body_start = span[1] if span else _skip_openers(text, u.start, u.end)
     if span:
@@ -743,7 +756,7 @@ def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
                 return None
             if by_cue and names:
                 carry[:] = [names]
-            elif directive and re.search(r"(?i:\b(?:yêu cầu|đề nghị|chỉ đạo)\b)", t):
+            elif directive and re.search(r"(?i:\b(?:yêu cầu|đề nghị)\b)", t):
                 carry[:] = [[]]
             elif not carry:
                 return None
