@@ -57,11 +57,13 @@ def render(stem: str, text: str, font: str | None) -> list[Path]:
 
 
 def check(stem: str, text: str) -> list[tuple[str, str]]:
-    want = R.normalise_ws(clean(text).text)
     rows = []
     for f in sorted(OUT.glob(f"{stem}.*")):
         if f.suffix == ".txt" and f.name == f"{stem}.txt":
             continue
+        enc = TEXT_FORMATS.get(f.name[len(stem) + 1:])
+        lossy = R.encodable(text, enc) if enc else text
+        want = R.normalise_ws(clean(lossy).text)
         try:
             src = read_path(f)
         except ReadError as e:
@@ -69,7 +71,7 @@ def check(stem: str, text: str) -> list[tuple[str, str]]:
             continue
         got = R.normalise_ws(clean(src.text).text)
         if got == want:
-            status = "same"
+            status = "same" if lossy == text else f"same (with {sum(a != b for a, b in zip(lossy, text))} chars the encoding cannot hold)"
         elif got.lower() == want.lower():
             status = "same but case"  # TCVN3: no codes for upper-case toned vowels in mixed-case words
         else:

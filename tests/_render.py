@@ -44,6 +44,27 @@ CHỦ TỊCH
 Trần Văn Minh
 """
 
+# An official letter (công văn): its subject line "V/v ..." sits under "Số:" in
+# the left column and runs below the date of the right column.
+SAMPLE_CV = """UBND TỈNH BÌNH NGUYÊN
+SỞ Y TẾ
+Số: 1520/SYT-NVY
+V/v tăng cường kiểm tra an toàn thực phẩm trong dịp Tết Nguyên đán năm 2026
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Bình Nguyên, ngày 2 tháng 12 năm 2025
+Kính gửi:
+- Trung tâm Kiểm soát bệnh tật tỉnh;
+- Phòng Y tế các xã, phường.
+Để bảo đảm an toàn thực phẩm trong dịp Tết, Sở Y tế đề nghị các đơn vị thành lập đoàn kiểm tra liên ngành, tập trung vào các cơ sở sản xuất, kinh doanh bánh mứt kẹo, rượu, bia và nước giải khát; xử lý nghiêm các vi phạm theo quy định.
+Kết quả kiểm tra gửi về Sở Y tế (qua Phòng Nghiệp vụ Y) trước ngày 20 tháng 02 năm 2026 để tổng hợp, báo cáo Ủy ban nhân dân tỉnh.
+Nơi nhận:
+- Như trên;
+- Lưu: VT, NVY.
+GIÁM ĐỐC
+Lê Thị Hoa
+"""
+
 MOTTO = re.compile(r"^(CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM)", re.I)
 DATE_LINE = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}", re.I)
 
@@ -121,7 +142,7 @@ def to_docx(text: str, path) -> Path:
 
 # ------------------------------------------------------------------ pdf
 def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
-           running_header: str | None = None, page_numbers: bool = False) -> Path:
+           running_header: str | None = None, page_numbers: bool = False, align: str = "L") -> Path:
     """A4 PDF, DejaVu Sans 11 pt; the header in two columns (issuer left,
     motto right, at the same height), then the body wrapped to the page width.
     ``running_header``: a line printed at the top of every page (as the
@@ -173,6 +194,9 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
             pdf.multi_cell(col_r, lh, ln, align="C", new_x="LEFT", new_y="NEXT")
         pdf.set_xy(pdf.l_margin, max(y_left, pdf.get_y()) + lh * 1.5)
     n_title = _title_lines(body) if (left or right) else 0
+    recipients, signer = [], []
+    if two_columns:
+        body, recipients, signer = split_footer(body)
     for k, ln in enumerate(body):
         pdf.set_x(pdf.l_margin)
         if k < n_title:  # the document type and its subject, centred, space after
@@ -180,10 +204,39 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
             if k == n_title - 1:
                 pdf.ln(lh)
             continue
-        pdf.multi_cell(0, lh, ln, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, lh, ln, align=align, new_x="LMARGIN", new_y="NEXT")
+    if recipients:
+        if pdf.get_y() > pdf.h - 57 - lh * max(len(recipients), len(signer) + 3):
+            pdf.add_page()
+        y0 = pdf.get_y() + lh
+        pdf.set_font("dv", size=9)
+        pdf.set_xy(pdf.l_margin, y0)
+        for ln in recipients:
+            pdf.set_x(pdf.l_margin)
+            pdf.multi_cell(page_w * 0.45, lh * 0.8, ln, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("dv", size=11)
+        x_r = pdf.l_margin + page_w * 0.52
+        pdf.set_xy(x_r, y0)
+        for k, ln in enumerate(signer):
+            pdf.set_x(x_r)
+            pdf.multi_cell(page_w * 0.48, lh, ln, align="C", new_x="LEFT", new_y="NEXT")
+            if k == len(signer) - 2:
+                pdf.ln(lh * 3)  # room for the signature and seal
     path = Path(path)
     pdf.output(str(path))
     return path
+
+
+def split_footer(body: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(body before "Nơi nhận:", recipient lines, signer lines)."""
+    for i, ln in enumerate(body):
+        if ln.startswith("Nơi nhận"):
+            j = i + 1
+            while j < len(body) and body[j].startswith(("-", "+")):
+                j += 1
+            if j < len(body):
+                return body[:i], body[i:j], body[j:]
+    return body, [], []
 
 
 def pdf_with_table(path, before: list[str], table: list[list[str]], after: list[str], font: str | None = None) -> Path:
@@ -319,8 +372,33 @@ def _cp1258(text: str) -> bytes:
         # base letter with its non-tone marks composed, then the tone mark
         tones = [c for c in d if c in "\u0300\u0301\u0303\u0309\u0323"]
         base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
-        out += base.encode("cp1258") + "".join(tones).encode("cp1258")
+        out += base.encode("cp1258", errors="replace") + "".join(tones).encode("cp1258", errors="replace")
     return bytes(out)
+
+
+def encodable(text: str, encoding: str) -> str:
+    """What a round trip of ``text`` through ``to_bytes(text, encoding)`` can
+    give back at best: characters the encoding cannot hold become "?", and a
+    latin-1 character whose byte is a TCVN3 / VNI letter code comes back as
+    that letter (as it would from a real legacy-font file)."""
+    if encoding not in legacy.SCHEMES and encoding != "cp1258":
+        return text
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if encoding == "cp1258":
+            out.append(ch if ch == "?" or b"?" not in _cp1258(ch) else "?")
+            continue
+        if encoding == "vni" and ch in legacy._vni()[0] or encoding == "tcvn3" and (
+                ch in legacy._tcvn3()[1] or ch.lower() in legacy._tcvn3()[1]):
+            out.append(ch)
+            continue
+        try:
+            b = ch.encode("cp1252")
+        except UnicodeEncodeError:
+            out.append("?")
+            continue
+        out.append(legacy.decode(b, encoding, restore_case=False))
+    return "".join(out)
 
 
 def normalise_ws(text: str) -> str:

@@ -61,10 +61,16 @@ def test_two_column_header_reads_issuer_before_motto(sample_pdf):
     assert lines[6] == "CHỈ THỊ"
 
 
-def test_wrapped_lines_are_rejoined_one_line_per_paragraph(sample_pdf):
-    text = read_path(sample_pdf).text
-    want = [ln for ln in R.SAMPLE.split("\n") if ln]
-    assert text.split("\n")[:len(want)] == want
+@pytest.mark.parametrize("name", ["SAMPLE", "SAMPLE_CV"])
+@pytest.mark.parametrize("align", ["L", "J"])
+def test_one_line_per_paragraph_and_column_blocks(tmp_path, name, align):
+    """Wrapped lines re-joined (left-aligned and justified); the header columns,
+    the "V/v" subject wrapped in its column, and the "Nơi nhận" / signer columns
+    at the end come out in the .txt order."""
+    text = getattr(R, name)
+    src = read_path(R.to_pdf(text, tmp_path / f"{name}.pdf", font=FONT, align=align))
+    assert src.meta["header_columns"] and src.meta["footer_columns"]
+    assert src.text.rstrip("\n").split("\n") == [ln for ln in text.split("\n") if ln]
 
 
 def test_running_headers_and_page_numbers_dropped(long_text, tmp_path):

@@ -90,7 +90,12 @@ def _decode_tcvn3(text: str, restore_case: bool = True) -> str:
             out.append(u)
     if lower_from_code and restore_case:
         _restore_case(out, set(lower_from_code))
-    return "".join(out)
+    s = "".join(out)
+    if restore_case:
+        for phrase in data.load("legacy_tcvn3").get("case", {}).get("capitalise", []):
+            if phrase in s:
+                s = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", phrase[0].upper() + phrase[1:], s)
+    return s
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -198,6 +203,13 @@ def _encode_vni(text: str) -> bytes:
 
 
 # ---------------------------------------------------------------- public
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _c1_to_cp1252(s: str) -> str:
+    return _C1.sub(lambda m: bytes([ord(m.group(0))]).decode("cp1252", errors="ignore"), s)
+
+
 def decode(src, scheme: str, restore_case: bool = True) -> str:
     """Convert legacy-font text (bytes, or a Unicode string holding the cp1252
     characters) to Unicode NFC.  ``restore_case=False`` when the font is known
@@ -209,7 +221,7 @@ def decode(src, scheme: str, restore_case: bool = True) -> str:
         out = _decode_vni(text)
     else:
         raise ValueError(f"unknown legacy scheme {scheme!r}")
-    return unicodedata.normalize("NFC", out)
+    return unicodedata.normalize("NFC", _c1_to_cp1252(out))
 
 
 def encode(text: str, scheme: str) -> bytes:

@@ -156,8 +156,11 @@ def _header_columns(rows: list[Row], page_width: float) -> tuple[list[Row], list
         if start_w is None or start_w["x0"] < page_width * 0.30:
             continue
         motto_i = i
-        split_x = start_w["x0"] - 2
-        # something must sit to the left of the motto column near it, or above it
+        motto_x0 = start_w["x0"]
+        # the split lies in the gutter: between the left block's right edge and the motto
+        left_x1 = [w["x1"] for r2 in rows[: i + 3] for w in r2.words
+                   if w["x1"] <= motto_x0 - 5 and (r2 is r or w["x0"] < page_width * 0.35)]
+        split_x = (max(left_x1) + motto_x0) / 2 if left_x1 else motto_x0 - 2
         break
     if motto_i is None:
         return None
@@ -204,6 +207,76 @@ def _header_columns(rows: list[Row], page_width: float) -> tuple[list[Row], list
     if end <= motto_i:
         return None
     return left_rows, right_rows, end
+
+
+# ------------------------------------------------------------------ "Nơi nhận" / signature columns
+NOI_NHAN = re.compile(r"^(Nơi nhận|NƠI NHẬN)\s*:?")
+_CONT_LEFT = re.compile(r"^[-–+•*]|^Nơi nhận|^NƠI NHẬN")
+
+
+def _footer_columns(rows: list[Row], widths: list[float]):
+    """The closing block: "Nơi nhận:" and its list on the left, the signer
+    ("TM. ...", "CHỦ TỊCH", name) on the right.  Returns (index of its first
+    row, end index, left lines, right lines) or None."""
+    idx = [i for i, r in enumerate(rows) if r.words and NOI_NHAN.match(r.text)]
+    if not idx:
+        return None
+    i = idx[-1]
+    w_page = widths[rows[i].page] if rows[i].page < len(widths) else 595.0
+    cands = []
+    for r in rows[i:i + 30]:
+        prev_x1 = None
+        for w in r.words:
+            if w["x0"] >= 0.4 * w_page and (prev_x1 is None or w["x0"] - prev_x1 > 15):
+                cands.append(w["x0"])
+                break
+            prev_x1 = w["x1"]
+    if not cands:
+        return None
+    split_x = min(cands) - 2
+    left: list[Row] = []
+    right: list[Row] = []
+    end = i
+    for j in range(i, len(rows)):
+        r = rows[j]
+        if not r.words:
+            break
+        lw, rw, crossing = _split_row(r, split_x)
+        if crossing:
+            break
+        if lw and rw and min(w["x0"] for w in rw) - max(w["x1"] for w in lw) < 8:
+            break
+        if lw:
+            left.append(_row(lw, r.page))
+        if rw:
+            right.append(_row(rw, r.page))
+        end = j + 1
+    if not right:
+        return None
+    # a recipient wrapped inside the narrow column goes back on its line
+    lines: list[str] = []
+    for r in left:
+        t = r.text.strip()
+        if lines and not _CONT_LEFT.match(t) and not lines[-1].endswith((";", ".", ":")):
+            lines[-1] += " " + t
+        else:
+            lines.append(t)
+    return i, end, lines, [r.text.strip() for r in right]
+
+
+def _join_header_left(rows: list[Row]) -> list[str]:
+    """Left header column lines; the subject line ("V/v ...") wrapped in the
+    narrow column is joined back into one line."""
+    out: list[str] = []
+    in_subject = False
+    for r in rows:
+        t = r.text.strip()
+        if in_subject and out:
+            out[-1] += " " + t
+            continue
+        out.append(t)
+        in_subject = bool(re.match(r"^(V/v|V/V|v/v)\b", t))
+    return out
 
 
 # ------------------------------------------------------------------ running headers
@@ -350,11 +423,21 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
                 if rest:
                     parts.append(_join_rows(rest))
                     rest = []
-                parts.append("\n".join(r.text for r in left))
+                parts.append("\n".join(_join_header_left(left)))
                 parts.append("\n".join(r.text for r in right))
                 rows = rows[end:]
         rest.extend(rows)
     if rest:
-        parts.append(_join_rows(rest))
+        foot = _footer_columns(rest, widths)
+        if foot:
+            i, end, left_lines, right_lines = foot
+            meta["footer_columns"] = True
+            parts.append(_join_rows(rest[:i]))
+            parts.append("\n".join(left_lines))
+            parts.append("\n".join(right_lines))
+            if end < len(rest):
+                parts.append(_join_rows(rest[end:]))
+        else:
+            parts.append(_join_rows(rest))
     text = "\n".join(p for p in parts if p)
     return _nfc(text) + "\n", meta
