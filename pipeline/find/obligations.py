@@ -17,9 +17,11 @@ the context (background sections, preambles) decides what is no record at all.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 from pipeline import data
@@ -537,7 +539,7 @@ def _row_unit(text: str, cells: list, cols: dict, rownum: str) -> Optional[Unit]
     names = []
     for a, b in rest:
         t = text[a:b].strip()
-        if _TIME_CELL_RE.match(t) or find_times(text, a, b):
+        if _TIME_CELL_RE.match(t):
             if "time" not in u.attrs:
                 u.attrs["time"] = [(a, b)]
                 u.attrs.setdefault("spans", []).append((a, b))
@@ -662,6 +664,32 @@ def _is_directive(text: str, s: int, e: int) -> bool:
 
 def find_obligations(text: str, parsed=None, bodies=None, references=None) -> list[Obligation]:
     """Every obligation of ``text`` (the clean text), in text order."""
+    units, hs, anchor = candidate_units(text, parsed)
+    # temporal expressions once for the whole body and appendix
+    all_times = sorted(find_times(text, hs, len(text), anchor), key=lambda x: x.start)
+    tstarts = [x.start for x in all_times]
+
+    def times_in(a: int, b: int) -> list:
+        i = bisect.bisect_left(tstarts, a)
+        res = []
+        while i < len(all_times) and all_times[i].start < b:
+            if all_times[i].end <= b:
+                res.append(all_times[i])
+            i += 1
+        return res
+
+    out = []
+    carry: list = []
+    for u in units:
+        ob = _fill(text, u, times_in, carry)
+        if ob is not None:
+            out.append(ob)
+    out.sort(key=lambda o: o.start)
+    return out
+
+
+def candidate_units(text: str, parsed=None) -> tuple[list[Unit], int, Optional[str]]:
+    """Candidate units (before deciding which are records): ``(units, body_start, anchor)``."""
     if parsed is None:
         from pipeline.parse import parse
 
@@ -707,15 +735,7 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
     units = w.units
     if app is not None:
         units = units + _table_units(text, app, len(text))
-
-    out = []
-    carry: list = []
-    for u in units:
-        ob = _fill(text, u, anchor, carry)
-        if ob is not None:
-            out.append(ob)
-    out.sort(key=lambda o: o.start)
-    return out
+    return units, hs, anchor
 
 
 def _preamble(w: _Walker, text: str, ps: int, pe: int, narrative: bool):
@@ -728,7 +748,7 @@ def _preamble(w: _Walker, text: str, ps: int, pe: int, narrative: bool):
         w.units.append(u)
 
 
-def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
+def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     cfg = _cfg()
     t = text[u.start:u.end]
     if cfg["skip"].search(t[:60]):
@@ -792,7 +812,7 @@ def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
     spans = [(u.start, u.end)] + list(u.attrs.get("time", []))
     times = []
     for a, b in spans:
-        times.extend(find_times(text, a, b, anchor))
+        times.extend(times_in(a, b))
     deadline = None
     deadline_text = None
     for x in times:
@@ -801,7 +821,7 @@ def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
                 deadline, deadline_text = x.deadline, x.text
                 break
     if deadline is None and u.lead_span:
-        for x in find_times(text, u.lead_span[0], u.lead_span[1], anchor):
+        for x in times_in(u.lead_span[0], u.lead_span[1]):
             if x.deadline and x.is_deadline_cue and x.kind != "period":
                 deadline, deadline_text = x.deadline, x.text
                 break
@@ -824,9 +844,40 @@ def _fill(text: str, u: Unit, anchor, carry: list) -> Optional[Obligation]:
     )
 
 
-def _model_kind(t: str, u: Unit) -> str:
+# ---------------------------------------------------------------------------
+# the trained classifier (models/train_obligations.py); loaded once per process
+
+MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "obligations.joblib"
+LABELS = ("task", "prohibition", "report", "target", "none")
+
+
+def model_input(t: str, ctx: str) -> str:
+    """What the classifier sees: a context token and the unit's first 400 characters."""
+    return f"__{ctx}__ " + re.sub(r"\s+", " ", t[:400])
+
+
+@functools.lru_cache(maxsize=1)
+def _model():
     try:
-        from pipeline.find.oblmodel import predict_kind
-    except Exception:
-        return "task"
-    return predict_kind(t, u.ctx)
+        import joblib
+
+        return joblib.load(MODEL_PATH)
+    except Exception:  # no model file: rules alone
+        return None
+
+
+def predict_kind(t: str, ctx: str) -> tuple[str, float]:
+    """``(label, probability)`` of the classifier, or ``("task", 0.0)`` without a model."""
+    m = _model()
+    if m is None:
+        return "task", 0.0
+    proba = m.predict_proba([model_input(t, ctx)])[0]
+    k = int(proba.argmax())
+    return str(m.classes_[k]), float(proba[k])
+
+
+def _model_kind(t: str, u: Unit) -> str:
+    label, p = predict_kind(t, u.ctx)
+    if label == "task" or p < 0.6:
+        return "task" if label != "none" or p < 0.6 else "none"
+    return label
