@@ -180,10 +180,34 @@ def test_phrase_with_bracketed_symbol():
     t = ("Bộ Chính trị xem xét Tờ trình của Đảng uỷ Quốc hội về Đề án sắp xếp (Tờ trình số 05-TTr/ĐU, "
          "ngày 01/10/2025) và cơ bản nhất trí với Tờ trình của Đảng uỷ Quốc hội.")
     rs = refs(t)
-    assert [r.text for r in rs] == ["Tờ trình của Đảng uỷ Quốc hội", "Tờ trình số 05-TTr/ĐU, ngày 01/10/2025",
-                                    "Tờ trình của Đảng uỷ Quốc hội"]
-    assert {r.symbol for r in rs} == {"05-TTr/ĐU"}
-    assert rs[0].issuer == "Đảng uỷ Quốc hội" and rs[1].date == "2025-10-01"
+    assert [r.text for r in rs] == ["Tờ trình của Đảng uỷ Quốc hội", "Đề án sắp xếp",
+                                    "Tờ trình số 05-TTr/ĐU, ngày 01/10/2025", "Tờ trình của Đảng uỷ Quốc hội"]
+    assert [r.symbol for r in rs] == ["05-TTr/ĐU", None, "05-TTr/ĐU", "05-TTr/ĐU"]
+    assert rs[0].issuer == "Đảng uỷ Quốc hội" and rs[2].date == "2025-10-01"
+
+
+def test_list_of_numbers_shares_the_symbol():
+    rs = refs("Quán triệt các Kết luận số 301, 302- KL/TW ngày 29/8/2025 của Bộ Chính trị.")
+    assert [(r.text, r.symbol) for r in rs] == [("Kết luận số 301", "301-KL/TW"),
+                                               ("302- KL/TW ngày 29/8/2025 của Bộ Chính trị", "302-KL/TW")]
+
+
+@pytest.mark.parametrize("text,mention", [
+    ("Nâng cao chất lượng việc thực hiện Đề án phát triển du lịch “xanh” đã được phê duyệt.",
+     "Đề án phát triển du lịch “xanh”"),
+    ("Hội nghị cho ý kiến về Đề án sắp xếp đơn vị hành chính cấp xã; giao Ban Tổ chức hoàn thiện.",
+     "Đề án sắp xếp đơn vị hành chính cấp xã"),
+])
+def test_project_cited_by_its_title(text, mention):
+    assert one(text).text == mention
+
+
+@pytest.mark.parametrize("text", [
+    "Xây dựng, triển khai Đề án chuyển đổi số trong ngành.",
+    "Giao Sở Nội vụ xây dựng Đề án về vị trí việc làm.",
+])
+def test_project_still_to_be_made(text):
+    assert refs(text) == []
 
 
 def test_named_by_title():

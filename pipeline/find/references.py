@@ -267,6 +267,9 @@ def _tw_iter(s: str, a: int = 0, b: Optional[int] = None):
 _SHORT_RE = re.compile(r"[ \t]+(?:(?i:số)[ \t]*)?(?P<n>\d{1,5}[a-zđ]?)(?![\w/]|[ \t]*[-/][ \t]*[A-Za-zĐđ])")
 _UNIT_AFTER_RE = re.compile(r"[ \t]*(?i:năm|tháng|ngày|giờ|lần|%|người|tỷ|triệu)(?!\w)")
 _NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []) + _S.get("not_named", {}).get("before", []))
+_TITLE_NAME_END_RE = re.compile(r"[.;:(\n]|[ \t](?:" + _alt(_W["title_name_stops"]) + r")(?!\w)")
+_SHORT_LIST_GAP_RE = re.compile(r"[ \t]*(?:,|;|(?i:và))[ \t]*")
+_SHORT_TYPES = set(_S.get("short", {}).get("unresolved_types", []))
 _ALIAS_RE = re.compile(r"\(\s*(?i:" + _alt(_S["alias"]["lead"]) + r")\s+(?P<a>[^()\n]{1,80}?)\s*\)")
 
 # ---- relations -------------------------------------------------------------
@@ -578,6 +581,28 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
             if _TW_RE.match(s, t.start(1)):
                 continue
             end = _name_tokens(s, b, "name", False)
+        elif form == "title":
+            # "thực hiện Đề án cải cách hành chính “một cửa”": only right after a cue
+            before = _WORD_RE.findall(s[max(0, a - 40):a])
+            low = " ".join(before[-3:]).casefold()
+            if not any(low.endswith(c) for c in spec.get("cue_before", [])):
+                continue
+            wider = " " + " ".join(before[-6:]).casefold() + " "
+            if any(" " + " ".join(p) + " " in wider for ps in _NOT_YET.values() for p in ps):
+                continue
+            t = _TOKEN_RE.match(s, b)
+            if not t or not t.group(1)[:1].islower() or "\n" in s[b:t.start(1)]:
+                continue
+            e = _TITLE_NAME_END_RE.search(s, b, min(len(s), b + 250))
+            end = e.start() if e else min(len(s), b + 250)
+            q = s.find("”", b, end)
+            if s.find("“", b, end) >= 0 and q < 0:
+                qe = s.find("”", end, end + 60)
+                end = qe + 1 if qe >= 0 else end
+            while end > b and s[end - 1] in " \t,":
+                end -= 1
+            if len(_WORD_RE.findall(s[b:end])) > int(spec.get("max_words", 25)):
+                continue
         else:
             rest = s[b:b + 40]
             ok = False
@@ -841,13 +866,18 @@ def find_references(text: str, parsed=None) -> list[Reference]:
             if same:
                 before = [f for f in same if f.start < m.start]
                 src = before[-1] if before else same[0]
+        if src is None:
+            # "Kết luận số 187, 188-KL/TW": the list shares the symbol of its last member
+            nxt = next((f for f in fulls if m.end <= f.start <= m.end + 12 and not f.extra.get("has_word")), None)
+            if nxt is not None and _SHORT_LIST_GAP_RE.fullmatch(s, m.end, nxt.start) and \
+                    nxt.symbol.startswith(nxt.number):
+                m.symbol = m.number + nxt.symbol[len(nxt.number):]
         if src is not None:
             m.symbol, m.year = src.symbol, src.year
-        else:
+        elif not m.symbol:
             if m.extra.get("unit_after") or re.fullmatch(r"(?:19|20)\d\d", m.number or ""):
                 continue
-            if m.doc_type not in ("Đề án", "Nghị quyết", "Chỉ thị", "Kết luận", "Quyết định", "Chương trình",
-                                  "Kế hoạch", "Quy định", "Nghị định", "Thông tư", "Thông báo", "Hướng dẫn"):
+            if m.doc_type not in _SHORT_TYPES:
                 continue
         shorts.append(m)
 
