@@ -116,7 +116,8 @@ def _clutter():
     t = data.load("clutter")
     lines = [re.compile(p, re.I) for p in t.get("lines", {}).get("patterns", [])]
     blocks = [(re.compile(b["head"], re.I), [re.compile(f, re.I) for f in b.get("follow", [])],
-               int(b.get("max_follow", 10))) for b in t.get("blocks", [])]
+               int(b.get("max_follow", 10)), float(b.get("min_position", 0.0)), bool(b.get("to_end", False)))
+              for b in t.get("blocks", [])]
     return lines, blocks
 
 
@@ -144,8 +145,10 @@ def step_clutter(text: str) -> list[Edit]:
         if any(p.fullmatch(ln) for p in line_pats):
             drop[k] = True
             continue
-        for head, follow, max_follow in blocks:
-            if head.fullmatch(ln):
+        for head, follow, max_follow, min_pos, to_end in blocks:
+            if head.fullmatch(ln) and s >= min_pos * len(text):
+                if to_end and not _runs_to_end(text, lines, k + 1, follow, max_follow, line_pats, blocks):
+                    continue
                 drop[k] = True
                 j, taken = k + 1, 0
                 while j < len(lines) and taken < max_follow:
@@ -168,6 +171,24 @@ def step_clutter(text: str) -> list[Edit]:
                     b += 1
                 break
     return [(s, full, "") for (s, _, full), d in zip(lines, drop) if d]
+
+
+def _runs_to_end(text, lines, start, follow, max_follow, line_pats, blocks) -> bool:
+    """Every non-blank line from ``start`` on is a follow line (at most
+    ``max_follow``) until the end of the text or the head of another block."""
+    n = 0
+    for s, e, _ in lines[start:]:
+        ln = text[s:e].strip()
+        if not ln:
+            continue
+        if any(p.fullmatch(ln) for p in line_pats) or any(b[0].fullmatch(ln) for b in blocks):
+            return True
+        if not any(f.fullmatch(ln) for f in follow):
+            return False
+        n += 1
+        if n > max_follow:
+            return False
+    return True
 
 
 # ``**bold**`` / ``__bold__`` markers; a run of 3+ underscores is a rule line, kept.

@@ -344,7 +344,7 @@ def _join_rows(rows: list[Row]) -> str:
                 and prev.x1 >= right_margin - 0.15 * width
                 and r.x0 <= left_margin + 0.03 * width + 2
                 and not (pitch and prev.page == r.page and r.top - prev.top > 1.6 * pitch)
-                and not SENTENCE_END.search(prev.text.strip())
+                and (not SENTENCE_END.search(prev.text.strip()) or text[:1].islower())
                 and not ITEM_START.match(text)
             )
             out.append(" " if join else "\n")
