@@ -384,6 +384,7 @@ def _get(o, name, default=None):
 
 def _obligations(record) -> list[_Obl]:
     out = []
+    seen: dict[str, int] = {}
     for i, o in enumerate(_get(record, "obligations", None) or []):
         text = _get(o, "text", "") or ""
         actors = list(_get(o, "actors", None) or [])
@@ -398,6 +399,10 @@ def _obligations(record) -> list[_Obl]:
             report_to=_get(o, "report_to"), section=_get(o, "section"),
             start=_get(o, "start"), end=_get(o, "end"),
         )
+        n = seen.get(ob.fp, 0)
+        seen[ob.fp] = n + 1
+        if n:  # the same obligation twice in one document: the k-th repeat is its own task
+            ob.fp = hashlib.sha1(f"{ob.fp}#{n + 1}".encode()).hexdigest()[:32]
         ob.cmp = ob.norm + " | " + " ; ".join(normalise(a) for a in actors)
         out.append(ob)
     return out
