@@ -331,3 +331,330 @@ def find_identity(session: Session, ref: str) -> Optional[Identity]:
 
     canon = re.sub(r"\s+", "", str(ref))
     return session.scalars(select(Identity).where(Identity.symbol == canon).order_by(Identity.id)).first()
+
+
+# ---------------------------------------------------------------- identity keys
+
+def _resolve():
+    """:mod:`pipeline.resolve`, or ``None`` while it is missing or broken (then a local fallback key)."""
+    try:
+        from pipeline import resolve
+
+        return resolve
+    except Exception:  # pragma: no cover - only before resolve.py lands
+        return None
+
+
+def _fallback_key(symbol: Optional[str], year: Optional[int], loc: Optional[str], name: str = "") -> str:
+    import re
+
+    if symbol:
+        key = "sym:" + re.sub(r"\s+", "", symbol).casefold()
+        if loc and re.search(r"/(?:TU|HU|ĐU|ĐUK|TW\w+)$|-UBND", symbol) and not symbol.endswith("/TW"):
+            key += "@" + loc
+        m = re.search(r"/((?:19|20)\d\d)/", symbol)
+        year = int(m.group(1)) if m else year
+    else:
+        key = "name:" + re.sub(r"\W+", "-", name.casefold()).strip("-")
+    if year:
+        key += f"#{year}"
+    return key
+
+
+def loose_key(key: str) -> str:
+    """``key`` without its ``#year``."""
+    return key.split("#", 1)[0]
+
+
+def document_locality(record) -> Optional[str]:
+    r = _resolve()
+    if r is None:
+        return None
+    try:
+        return r.locality(record.document, record.text)
+    except Exception:
+        return None
+
+
+def document_identity_key(record, loc: Optional[str] = None) -> str:
+    """The corpus-wide key of the record's own document (``doc:<sha256>`` when nothing identifies it)."""
+    d = record.document
+    r = _resolve()
+    key = None
+    if r is not None:
+        try:
+            key = r.document_key(d, text=record.text)
+        except Exception:
+            key = None
+    if key is None:
+        year = int(d.issued_date[:4]) if d.issued_date else None
+        key = _fallback_key(d.symbol, year, loc, " ".join(filter(None, [d.doc_type, d.title])))
+    if not d.symbol and not (d.title and d.title.strip()):
+        key = f"doc:{record.sha256}"
+    return key
+
+
+def reference_identity_key(ref, loc: Optional[str]) -> str:
+    r = _resolve()
+    if r is not None:
+        try:
+            return r.identity_key(ref, loc)
+        except Exception:
+            pass
+    year = ref.year or (int(ref.date[:4]) if ref.date else None)
+    return _fallback_key(ref.symbol, year, loc, ref.text)
+
+
+def _strong(key: str) -> bool:
+    """A key that names one document for sure (same key ⇒ same document, so a new version)."""
+    return key.startswith("sym:") and "?" not in key
+
+
+def _label(doc_type: Optional[str], symbol: Optional[str], text: Optional[str]) -> str:
+    if symbol:
+        return " ".join(filter(None, [doc_type, symbol]))
+    t = " ".join((text or "").split())
+    if doc_type and not t.casefold().startswith(doc_type.casefold()):
+        t = f"{doc_type} {t}".strip()
+    return t[:160] + ("…" if len(t) > 160 else "")
+
+
+# ---------------------------------------------------------------- writing one record
+
+def _merge_identity(session: Session, src: Identity, dst: Identity) -> None:
+    """Move everything that points at ``src`` to ``dst`` and drop ``src``."""
+    from sqlalchemy import update
+
+    session.flush()
+    session.execute(update(Reference).where(Reference.target_id == src.id).values(target_id=dst.id))
+    session.execute(update(Identity).where(Identity.superseded_by_id == src.id).values(superseded_by_id=dst.id))
+    if src.superseded_by_id and not dst.superseded_by_id and src.superseded_by_id != dst.id:
+        dst.superseded_by_id = src.superseded_by_id
+        dst.superseded_relation = src.superseded_relation
+    if src.document is not None and dst.document is None:
+        doc = src.document
+        doc.identity_id = None
+        session.flush()
+        doc.identity_id = dst.id
+    for f in ("doc_type", "symbol", "number", "issuer", "date"):
+        if getattr(dst, f) is None and getattr(src, f) is not None:
+            setattr(dst, f, getattr(src, f))
+    session.flush()
+    session.expire_all()
+    session.delete(session.get(Identity, src.id))
+    session.flush()
+
+
+def get_identity(session: Session, key: str, *, doc_type=None, symbol=None, number=None, issuer=None, date=None,
+                 label: str = "", create: bool = True) -> Optional[Identity]:
+    """The identity of ``key``, linking a key without year to the one dated key of the same document.
+
+    A citation without year links to the only stored key with the same loose
+    key; a dated key absorbs a year-less placeholder when it is the only dated
+    one, so the order of ingest does not matter.
+    """
+    ident = session.scalars(select(Identity).where(Identity.key == key)).first()
+    if ident is None and "#" not in key:
+        cands = session.scalars(select(Identity).where(Identity.loose == key, Identity.key != key).limit(2)).all()
+        if len(cands) == 1:
+            ident = cands[0]
+    if ident is None:
+        if not create:
+            return None
+        ident = Identity(key=key, loose=loose_key(key), doc_type=doc_type, symbol=symbol, number=number,
+                         issuer=issuer, date=date, label=label or key)
+        session.add(ident)
+        session.flush()
+        if "#" in key:
+            lk = loose_key(key)
+            yearless = session.scalars(select(Identity).where(Identity.key == lk)).first()
+            if yearless is not None:
+                n_dated = len(session.scalars(select(Identity.id).where(Identity.loose == lk, Identity.key != lk)
+                                              .limit(2)).all())
+                if n_dated == 1 and not (yearless.document is not None and ident.document is not None):
+                    _merge_identity(session, yearless, ident)
+                    ident = session.get(Identity, ident.id)
+        return ident
+    for f, v in (("doc_type", doc_type), ("symbol", symbol), ("number", number), ("issuer", issuer), ("date", date)):
+        if v and getattr(ident, f) is None:
+            setattr(ident, f, v)
+    if label and (not ident.label or ident.label == ident.key):
+        ident.label = label
+    return ident
+
+
+_SENT_END_RE = None
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 500) -> str:
+    """The sentence of ``text`` that holds ``text[start:end]`` (bounded by . ! ? followed by space, or a line end)."""
+    import re
+
+    global _SENT_END_RE
+    if _SENT_END_RE is None:
+        _SENT_END_RE = re.compile(r"[.!?…](?=\s)|\n")
+    left = 0
+    for m in _SENT_END_RE.finditer(text, max(0, start - limit), start):
+        left = m.end()
+    m = _SENT_END_RE.search(text, end, min(len(text), end + limit))
+    right = m.end() if m and m.group() != "\n" else (m.start() if m else min(len(text), end + limit))
+    if start - left > limit:
+        left = start - limit
+    return " ".join(text[left:right].split())
+
+
+class StoreResult:
+    """What :func:`store_record` did: ``status`` is "new", "unchanged" or "version"."""
+
+    def __init__(self, status: str, document: Optional[Document], version: Optional[Version],
+                 warnings: Optional[list[str]] = None):
+        self.status = status
+        self.document = document
+        self.version = version
+        self.warnings = warnings or []
+
+    def __repr__(self) -> str:  # pragma: no cover
+        return f"StoreResult({self.status!r}, doc={getattr(self.document, 'id', None)})"
+
+
+def find_version_by_sha(session: Session, sha256: str) -> Optional[Version]:
+    return session.scalars(select(Version).where(Version.sha256 == sha256)).first()
+
+
+def _abs(source: str) -> str:
+    if source.startswith("<"):
+        return source
+    try:
+        return str(Path(source).expanduser().resolve())
+    except OSError:
+        return source
+
+
+def _superseded_note(session: Session, target: Identity) -> str:
+    by = session.get(Identity, target.superseded_by_id)
+    verb = "repealed" if target.superseded_relation == "repeals" else "replaced"
+    return f"cites superseded document {target.label or target.key} ({verb} by {by.label if by else '?'})"
+
+
+def store_record(session: Session, record, source: Optional[str] = None) -> StoreResult:
+    """Write one extracted :class:`~pipeline.records.Record` in ``session`` (the caller's transaction).
+
+    Same content (``record.sha256``) as a stored version: nothing changes.  A
+    new content at a path already ingested, or of a document with the same
+    identity (same symbol, locality, year), becomes a new current version; the
+    old versions stay.  Cited documents are linked to their identities
+    (placeholders when not ingested), replaced/repealed ones marked superseded.
+    Calls :func:`pipeline.track.sync_tasks` after writing a new version.
+    """
+    import json
+
+    from sqlalchemy import func, update
+
+    old = find_version_by_sha(session, record.sha256)
+    if old is not None:
+        return StoreResult("unchanged", old.document, old)
+    src = _abs(source or record.source)
+    d = record.document
+    loc = document_locality(record)
+    key = document_identity_key(record, loc)
+    warnings: list[str] = []
+
+    doc = None
+    if not src.startswith("<"):
+        v = session.scalars(select(Version).where(Version.source == src).order_by(Version.id.desc())).first()
+        if v is not None:
+            doc = v.document
+    ident = get_identity(session, key, doc_type=d.doc_type, symbol=d.symbol, number=d.number, issuer=d.issuer,
+                         date=d.issued_date, label=_label(d.doc_type, d.symbol, d.title))
+    if doc is None and ident.document is not None and _strong(ident.key):
+        doc = ident.document
+    status = "version" if doc is not None else "new"
+    if doc is None:
+        doc = Document(source=src)
+        session.add(doc)
+        session.flush()
+    if ident.document is not None and ident.document.id != doc.id:
+        # two ingested documents under one weak key: keep them apart
+        ident = get_identity(session, f"{key}~{record.sha256[:12]}", doc_type=d.doc_type, symbol=d.symbol,
+                             number=d.number, issuer=d.issuer, date=d.issued_date,
+                             label=_label(d.doc_type, d.symbol, d.title))
+    if doc.identity_id != ident.id:
+        doc.identity_id = ident.id
+    ident.doc_type, ident.symbol, ident.number = d.doc_type, d.symbol, d.number
+    ident.issuer = d.issuer or ident.issuer
+    ident.date = d.issued_date or ident.date
+    ident.label = _label(d.doc_type, d.symbol, d.title) or ident.label
+
+    doc.source = src
+    doc.doc_type, doc.symbol, doc.number = d.doc_type, d.symbol, d.number
+    doc.issued_date, doc.issuer, doc.place, doc.title = d.issued_date, d.issuer, d.place, d.title
+    doc.locality, doc.is_report = loc, bool(d.is_report)
+    doc.updated_at = _now()
+
+    seq = 1
+    if status == "version":
+        seq = (session.scalar(select(func.max(Version.seq)).where(Version.document_id == doc.id)) or 0) + 1
+        session.execute(update(Version).where(Version.document_id == doc.id).values(is_current=False))
+        session.execute(update(Reference).where(Reference.document_id == doc.id).values(is_current=False))
+    rec = record.to_dict()
+    rec.pop("text", None)
+    rec = json.loads(json.dumps(rec, ensure_ascii=False, default=str))
+    meta = record.meta or {}
+    ver = Version(document_id=doc.id, seq=seq, sha256=record.sha256, source=src, format=meta.get("format"),
+                  encoding=meta.get("encoding"), text=record.text, record=rec,
+                  n_references=len(record.references), n_obligations=len(record.obligations),
+                  n_bodies=len(record.bodies), is_current=True)
+    session.add(ver)
+    session.flush()
+    doc.current_version_id = ver.id
+
+    for i, r in enumerate(record.references):
+        rkey = reference_identity_key(r, loc)
+        target = get_identity(session, rkey, doc_type=r.doc_type, symbol=r.symbol, number=r.number,
+                              issuer=r.issuer, date=r.date, label=_label(r.doc_type, r.symbol, r.title or r.text))
+        ident = session.get(Identity, doc.identity_id)
+        if r.relation in ("replaces", "repeals") and target.id != ident.id:
+            target.superseded_by_id = ident.id
+            target.superseded_relation = r.relation
+        elif target.superseded_by_id and target.superseded_by_id != ident.id and r.relation not in ("amends",):
+            w = _superseded_note(session, target)
+            if w not in warnings:
+                warnings.append(w)
+        session.add(Reference(version_id=ver.id, document_id=doc.id, target_id=target.id, is_current=True, seq=i,
+                              text=r.text, start=r.start, end=r.end, doc_type=r.doc_type, symbol=r.symbol,
+                              number=r.number, date=r.date, issuer=r.issuer, relation=r.relation,
+                              title=r.title, sentence=sentence_around(record.text, r.start, r.end)))
+    for i, o in enumerate(record.obligations):
+        session.add(Obligation(version_id=ver.id, document_id=doc.id, seq=i, text=o.text, start=o.start, end=o.end,
+                               kind=o.kind, actors=list(o.actors), partners=list(o.partners), deadline=o.deadline,
+                               recurrence=o.recurrence, period=o.period, report_to=o.report_to,
+                               section=o.section, deadline_text=o.deadline_text))
+    for i, b in enumerate(record.bodies):
+        session.add(Body(version_id=ver.id, seq=i, text=b.text, start=b.start, end=b.end,
+                         canonical=(b.canonical or b.text)[:600]))
+    session.flush()
+    from pipeline import track
+
+    track.sync_tasks(session, doc, ver, record)
+    session.flush()
+    return StoreResult(status, doc, ver, warnings)
+
+
+def superseded_warnings(session: Session, record) -> list[str]:
+    """Warnings for the record's citations of documents the database knows to be superseded (writes nothing)."""
+    loc = document_locality(record)
+    own = document_identity_key(record, loc)
+    out: list[str] = []
+    for r in record.references:
+        if r.relation in ("replaces", "repeals", "amends"):
+            continue
+        t = get_identity(session, reference_identity_key(r, loc), create=False)
+        if t is None or not t.superseded_by_id:
+            continue
+        by = session.get(Identity, t.superseded_by_id)
+        if by is not None and by.key == own:
+            continue
+        w = _superseded_note(session, t)
+        if w not in out:
+            out.append(w)
+    return out
