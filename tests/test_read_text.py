@@ -108,6 +108,25 @@ def test_unicode_vietnamese_is_not_mistaken_for_legacy():
     assert legacy.detect("Café crème brûlée à la carte, naïve façade.") is None
 
 
+def test_double_encoded_utf8_is_repaired(tmp_path):
+    # as a browser does it: windows-1252, its undefined bytes kept as C1 characters
+    moji = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in TEXT.encode("utf-8"))
+    assert "á»" in moji
+    (tmp_path / "d.txt").write_text(moji, encoding="utf-8")
+    src = read_path(tmp_path / "d.txt")
+    assert src.encoding == "utf-8+double-utf-8"
+    assert src.text == TEXT
+
+
+def test_utf8_with_a_few_broken_bytes(tmp_path):
+    raw = TEXT.encode("utf-8") * 3
+    raw = raw[:50] + b"\xff" + raw[50:]
+    (tmp_path / "b.txt").write_bytes(raw)
+    src = read_path(tmp_path / "b.txt")
+    assert src.encoding == "utf-8 (1 bad bytes replaced)"
+    assert src.text.replace("\ufffd", "") == (TEXT * 3)
+
+
 # ------------------------------------------------------------------ bad inputs
 def _err(path) -> str:
     with pytest.raises(ReadError) as ei:

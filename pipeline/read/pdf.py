@@ -407,6 +407,10 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
         raise PdfProblem("corrupt or truncated PDF")
     if sum(len(r.text.strip()) for rows in pages_rows for r in rows) < 10:
         raise PdfProblem("PDF has no text layer: needs OCR")
+    n_words = sum(len(r.words) for rows in pages_rows for r in rows) or 1
+    n_cid = sum(r.text.count("(cid:") for rows in pages_rows for r in rows)
+    if n_cid > 0.2 * n_words:
+        raise PdfProblem("PDF text layer cannot be decoded (fonts without a Unicode map): needs OCR")
 
     pages_rows = _drop_running(pages_rows)
     meta = {"pages": n_pages, "header_columns": False}

@@ -7,6 +7,7 @@ decoding yields; the best one wins.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from pipeline.read import legacy
@@ -71,11 +72,49 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         pass
     else:
         return _maybe_legacy(text, "utf-8")
+    # UTF-8 with a few broken bytes (a cut or spliced scrape): keep it, mark the damage
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multi = sum(1 for c in text if ord(c) > 0x7F) - bad
+    if bad and multi >= 20 * bad:
+        text, enc = _maybe_legacy(text, "utf-8")
+        return text, f"{enc} ({bad} bad bytes replaced)"
     return _decode_8bit(data)
+
+
+# UTF-8 read as cp1252 / latin-1 and saved again as UTF-8: "Cá»™ng hÃ²a" for "Cộng hòa"
+_DOUBLE_UTF8 = re.compile("[\u00c2-\u00c5\u00e1][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
+
+
+def _cp1252_bytes(line: str) -> bytes:
+    """Back to the bytes a windows-1252 reader saw (its five undefined bytes
+    come through as the C1 characters of the same value)."""
+    out = bytearray()
+    for c in line:
+        o = ord(c)
+        if o < 0x80 or 0x80 <= o < 0x100 and not (0x80 <= o < 0xA0 and o not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)):
+            out.append(o)
+        else:
+            out += c.encode("cp1252")
+    return bytes(out)
+
+
+def _undouble(text: str) -> str | None:
+    out = []
+    for line in text.split("\n"):
+        try:
+            out.append(_cp1252_bytes(line).decode("utf-8"))
+        except UnicodeError:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _maybe_legacy(text: str, enc: str) -> tuple[str, str]:
     text = unicodedata.normalize("NFC", text)
+    if len(_DOUBLE_UTF8.findall(text[:100000])) >= 5:
+        fixed = _undouble(text)
+        if fixed and legacy.vietnamese_score(fixed) > legacy.vietnamese_score(text) + 5:
+            return unicodedata.normalize("NFC", fixed), f"{enc}+double-utf-8"
     scheme = legacy.detect(text)
     if scheme:
         return legacy.decode(text, scheme), f"{enc}+{scheme}"
