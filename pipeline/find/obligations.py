@@ -73,7 +73,7 @@ def _cfg():
         "background": re.compile(rf"^\W*(?i:{_alt(c['sections']['background'])})\b"),
         "objective": re.compile(rf"^\W*(?i:{_alt(c['sections']['objective'])})\b"),
         "execution": re.compile(rf"^\W*(?i:{_alt(c['sections']['execution'])})\b"),
-        "prohibition": re.compile(rf"(?i:(?<!vùng )\b(?:{_alt(c['kinds']['prohibition'])})\b)"),
+        "prohibition": re.compile(rf"(?i:(?:^|[;:.]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b|\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"),
         "report_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
         "report_trouble": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_trouble'])})\b)"),
         "report_verb": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_verbs'])})\s+(?:(?:kết quả[^,;.]{{0,80}}?|định kỳ)\s+)?(?:(?:cho|về|lên|tới|đến)\s+)?(?=(?i:{head_re})|[A-ZĐ]))"),
@@ -786,6 +786,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
             return None
 
     kind = _kind_rules(text, u, body_start)
+    if kind is None and u.ctx in ("operative", "table"):
+        kind = "task"  # an item of an operative list: a task unless a rule says otherwise
     if kind is None:
         kind = _model_kind(t, u)
         if kind == "none":
