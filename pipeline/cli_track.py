@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -53,9 +54,9 @@ def _print_tasks(tasks, fmt: str, today: date, title: str = "Nhiệm vụ") -> N
     from rich.table import Table
 
     t = Table(title=f"{title} ({len(tasks)})", show_lines=False)
-    for c, kw in (("Mã", {"justify": "right"}), ("Nội dung", {"ratio": 5}), ("Chủ trì", {"ratio": 2}),
-                  ("Thời hạn", {"no_wrap": True}), ("Định kỳ", {}), ("Trạng thái", {}), ("Tiến độ", {}),
-                  ("Văn bản", {})):
+    nw = {"no_wrap": True}
+    for c, kw in (("Mã", {"justify": "right", **nw}), ("Nội dung", {"ratio": 5}), ("Chủ trì", {"ratio": 2}),
+                  ("Thời hạn", nw), ("Định kỳ", nw), ("Trạng thái", nw), ("Tiến độ", nw), ("Văn bản", {"ratio": 1})):
         t.add_column(c, **kw)
     for x in tasks:
         tl = track.timeliness(x, today)
@@ -68,7 +69,10 @@ def _print_tasks(tasks, fmt: str, today: date, title: str = "Nhiệm vụ") -> N
                   escape("; ".join(x.leads or [])), track.fmt_date(x.due),
                   track.RECURRENCE_VI.get(x.recurrence, "") if x.recurrence else "",
                   track.STATUS_VI.get(x.status, x.status), tl_s, escape(x.doc_symbol or Path(x.doc_source or "").name))
-    Console().print(t)
+    con = Console()
+    if not con.is_terminal and "COLUMNS" not in os.environ:
+        con = Console(width=160)  # piped or captured: wide enough for the fixed columns
+    con.print(t)
 
 
 def _filters(session, body, status, due_before, due_after, overdue, doc, include_all, today):
