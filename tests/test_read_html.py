@@ -67,3 +67,12 @@ def test_web_page_typed_in_a_legacy_font(tmp_path, scheme):
     src = read_path(f)
     assert src.encoding == f"utf-8+{scheme}"
     assert src.text.rstrip("\n").lower().split("\n") == [ln.lower() for ln in body]
+
+
+def test_wrapper_with_a_clutter_like_class_is_kept():
+    body = "".join(f"<p>Điều {k}. Các cơ quan thực hiện nhiệm vụ được giao đúng thời hạn quy định.</p>" for k in range(1, 6))
+    html = (f'<html><body><div id="content"><div class="print-area">{body}</div>'
+            f'<div class="share">Chia sẻ Facebook</div><p style="display:none">ẩn đi</p></div></body></html>')
+    text, _ = html_to_text(html)
+    assert text.startswith("Điều 1.") and "Điều 5." in text
+    assert "Chia sẻ" not in text and "ẩn đi" not in text

@@ -85,17 +85,26 @@ def _pick_body(soup: BeautifulSoup) -> Tag:
     return soup.body or soup
 
 
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
 def _drop_clutter(root: Tag) -> None:
+    """Inside the chosen body: comments, scripts, hidden elements and blocks whose
+    id/class names say share / related / comments ...  A block holding a third
+    or more of the body's text is never dropped (a "print-area" wrapper)."""
     _, drop_hints = _hints()
     for c in root.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
     for tag in root.find_all(list(DROP)):
         tag.decompose()
+    total = _text_len(root) or 1
     for tag in list(root.find_all(True)):
-        if tag.decomposed if hasattr(tag, "decomposed") else False:
+        if tag.decomposed:
             continue
+        hidden = tag.has_attr("hidden") or _HIDDEN.search(tag.get("style") or "")
         at = _attr_text(tag)
-        if at.strip() and any(re.search(rf"(^|[\s_-]){re.escape(h)}($|[\s_-])", at) for h in drop_hints):
+        hinted = at.strip() and any(re.search(rf"(^|[\s_-]){re.escape(h)}($|[\s_-])", at) for h in drop_hints)
+        if (hidden or hinted) and _text_len(tag) < total / 3:
             tag.decompose()
 
 
