@@ -84,6 +84,16 @@ def test_running_headers_and_page_numbers_dropped(long_text, tmp_path):
     assert src.text.rstrip("\n").split("\n") == [ln for ln in long_text.split("\n") if ln]
 
 
+def test_full_width_line_above_the_header(tmp_path):
+    """A stamp above the two columns stays first; the columns still split."""
+    pdf = R.to_pdf(R.SAMPLE, tmp_path / "stamp.pdf", font=FONT,
+                   running_header="HỎA TỐC - KHẨN - VĂN BẢN CÓ HIỆU LỰC NGAY TỪ NGÀY KÝ BAN HÀNH")
+    src = read_path(pdf)
+    lines = src.text.split("\n")
+    assert lines[0] == "HỎA TỐC - KHẨN - VĂN BẢN CÓ HIỆU LỰC NGAY TỪ NGÀY KÝ BAN HÀNH"
+    assert lines[1:7] == R.SAMPLE.split("\n")[:6]
+
+
 def test_pdf_stores_nfd_text_read_as_nfc(tmp_path):
     import unicodedata
 

@@ -133,9 +133,10 @@ def _tables(page, words: list, page_no: int) -> tuple[list[Row], list]:
 
 
 # ------------------------------------------------------------------ header columns
-def _header_columns(rows: list[Row], page_width: float) -> tuple[list[Row], list[Row], int] | None:
-    """If the page opens with a two-column header, return (left rows, right rows,
-    index of the first row after the header region)."""
+def _header_columns(rows: list[Row], page_width: float) -> tuple[int, list[Row], list[Row], int] | None:
+    """If the page opens with a two-column header, return (index of its first
+    row, left rows, right rows, index of the first row after it).  Full-width
+    lines above it (a "KHẨN" stamp, a gazette line) stay before it."""
     limit = min(len(rows), 40)
     motto_i = None
     split_x = None
@@ -170,13 +171,17 @@ def _header_columns(rows: list[Row], page_width: float) -> tuple[list[Row], list
         return None
     heights = [r.bottom - r.top for r in rows[:limit]] or [10]
     lh = statistics.median(heights)
+    start = 0
+    for j in range(motto_i):
+        if not rows[j].words or _split_row(rows[j], split_x)[2]:
+            start = j + 1
     left_rows: list[Row] = []
     right_rows: list[Row] = []
     seen_date = False
     last_left_bottom = None
-    end = 0
+    end = start
     prev_bottom = None
-    for j in range(len(rows)):
+    for j in range(start, len(rows)):
         r = rows[j]
         if not r.words:
             break  # a ruled table
@@ -206,7 +211,7 @@ def _header_columns(rows: list[Row], page_width: float) -> tuple[list[Row], list
         end = j + 1
     if end <= motto_i:
         return None
-    return left_rows, right_rows, end
+    return start, left_rows, right_rows, end
 
 
 # ------------------------------------------------------------------ "Nơi nhận" / signature columns
@@ -421,9 +426,10 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
         if not header_done and rows and k < 3:
             cols = _header_columns(rows, widths[k])
             if cols:
-                left, right, end = cols
+                start, left, right, end = cols
                 header_done = True
                 meta["header_columns"] = True
+                rest.extend(rows[:start])
                 if rest:
                     parts.append(_join_rows(rest))
                     rest = []
