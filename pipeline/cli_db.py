@@ -1,6 +1,276 @@
-"""STUB: database commands (ingest, ls, show, tasks, checklist, cites, ...) register here."""
+"""Database commands: ingest, ls, show, cites, cited-by, graph (``register(app)`` adds them)."""
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+DB_HELP = "Database URL (any SQLAlchemy URL; default $VANBAN_DB, else an SQLite file in the user data folder)."
+
+
+def _err(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _fail(msg: str, code: int = 1):
+    _err(f"error: {msg}")
+    raise typer.Exit(code=code)
+
+
+def _lookup_document(s, ref: str):
+    from pipeline import store
+
+    d = store.find_document(s, ref)
+    if d is None:
+        _fail(f"no document {ref!r} in the database (give its id, its symbol or the path it was ingested from)")
+    return d
+
+
+def _lookup_identity(s, ref: str):
+    from pipeline import store
+
+    i = store.find_identity(s, ref)
+    if i is None:
+        _fail(f"no document {ref!r} in the database (give its id, its symbol or the path it was ingested from)")
+    return i
+
+
+def _short(s: Optional[str], n: int) -> str:
+    s = " ".join((s or "").split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _status(d: dict) -> str:
+    out = f"#{d['document_id']}" if d.get("document_id") else "not ingested"
+    if d.get("superseded_by"):
+        out += ", superseded"
+    return out
 
 
 def register(app) -> None:
-    return None
+    @app.command()
+    def ingest(
+        paths: List[str] = typer.Argument(..., help="Files, folders (recursive: txt, html, htm, pdf, docx) or globs."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    ):
+        """Extract and store documents: one transaction per document; same content is skipped.
+
+        A changed file at the same path, or a new text of the same document
+        (same symbol, locality and year), becomes a new version; old versions
+        are kept.  Exit status 1 when any file failed.
+        """
+        from pipeline.ingest import ingest_paths
+
+        tty = sys.stderr.isatty()
+        con = _console(stderr=True)
+        state: dict = {}
+
+        def say(msg: str) -> None:
+            if tty:
+                con.print(msg, markup=False, highlight=False, soft_wrap=True)
+            else:
+                _err(msg)
+
+        def on_start(n: int) -> None:
+            if tty and n > 1:
+                from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                           TimeRemainingColumn)
+
+                p = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                             TimeRemainingColumn(), TextColumn("{task.description}"), console=con, transient=True)
+                p.start()
+                state["progress"] = p
+                state["task"] = p.add_task("", total=n)
+
+        def on_result(r) -> None:
+            if r.status == "failed":
+                say(f"error: {r.error}")
+            for w in r.warnings:
+                say(f"warning: {r.path}: {w}")
+            p = state.get("progress")
+            if p is not None:
+                p.update(state["task"], advance=1, description=_short(Path(r.path).name, 40))
+
+        try:
+            report = ingest_paths(paths, db, on_start=on_start, on_result=on_result)
+        except Exception as e:  # the database cannot be opened
+            p = state.get("progress")
+            if p is not None:
+                p.stop()
+            _fail(f"database: {type(e).__name__}: {e}")
+        p = state.get("progress")
+        if p is not None:
+            p.stop()
+        typer.echo(report.summary())
+        if report.failed:
+            raise typer.Exit(code=1)
+
+    @app.command("ls")
+    def ls_cmd(
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
+    ):
+        """List the ingested documents."""
+        from rich.table import Table
+
+        from pipeline import store
+
+        with store.session_scope(db) as s:
+            rows = store.list_documents(s)
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        t = Table(title=f"{len(rows)} documents")
+        for c, kw in (("id", {"justify": "right"}), ("type", {}), ("symbol", {}), ("date", {}), ("issuer", {}),
+                      ("title", {}), ("#refs", {"justify": "right"}), ("#obligations", {"justify": "right"}),
+                      ("versions", {"justify": "right"})):
+            t.add_column(c, **kw)
+        for r in rows:
+            sym = (r["symbol"] or "") + (" (superseded)" if r["superseded"] else "")
+            t.add_row(str(r["id"]), r["doc_type"] or "", sym, r["issued_date"] or "", _short(r["issuer"], 40),
+                      _short(r["title"], 60), str(r["references"]), str(r["obligations"]), str(r["versions"]))
+        _console().print(t)
+
+    @app.command()
+    def show(
+        doc: str = typer.Argument(..., help="Document id, symbol, or the path it was ingested from."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        text: bool = typer.Option(False, "--text", help="With --json: include the clean text."),
+    ):
+        """Header, versions, references and obligations of one document."""
+        from rich.table import Table
+
+        from pipeline import store
+
+        with store.session_scope(db) as s:
+            d = _lookup_document(s, doc)
+            info = store.document_dict(s, d, full=text)
+        if as_json:
+            typer.echo(json.dumps(info, ensure_ascii=False, indent=1))
+            return
+        con = _console()
+        h = info["document"]
+        con.rule(f"[bold]#{info['id']} {h['doc_type'] or ''} {h['symbol'] or ''}".strip())
+        for label, value in (("Type", h["doc_type"]), ("Symbol", h["symbol"]), ("Date", h["issued_date"]),
+                             ("Issuer", h["issuer"]), ("Place", h["place"]), ("Title", h["title"]),
+                             ("Signer", h["signer"]), ("Locality", h["locality"]), ("Source", info["source"]),
+                             ("Key", info["key"])):
+            con.print(f"[bold]{label}:[/bold] ", end="")
+            con.print(value if value is not None else "—", markup=False)
+        if info["superseded"]:
+            by = info["superseded"]["by"] or {}
+            con.print(f"[bold red]Superseded[/bold red] ({info['superseded']['relation']}) by ", end="")
+            con.print(by.get("label") or "?", markup=False)
+        con.print(f"[bold]Versions:[/bold] {len(info['versions'])}; cited by {info['cited_by']} document mention(s)")
+        if info["references"]:
+            t = Table(title=f"References ({len(info['references'])})")
+            for c in ("relation", "type", "symbol", "date", "issuer", "cited document"):
+                t.add_column(c)
+            for r in info["references"]:
+                t.add_row(r["relation"], r["doc_type"] or "", r["symbol"] or "", r["date"] or "",
+                          _short(r["issuer"], 40), _status(r["target"]))
+            con.print(t)
+        obls = info["obligations"]
+        if obls:
+            kinds: dict[str, int] = {}
+            for o in obls:
+                kinds[o["kind"]] = kinds.get(o["kind"], 0) + 1
+            con.print(f"[bold]Obligations:[/bold] {len(obls)} (" +
+                      ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")")
+            t = Table()
+            for c in ("#", "kind", "obligation", "actors", "deadline"):
+                t.add_column(c)
+            for n, o in enumerate(obls, 1):
+                t.add_row(str(n), o["kind"], _short(o["text"], 90), _short("; ".join(o["actors"] or []), 40),
+                          o["deadline"] or "")
+            con.print(t)
+
+    def _edges_cmd(doc: str, db: Optional[str], depth: int, as_json: bool, incoming: bool) -> None:
+        from rich.table import Table
+
+        from pipeline import store
+
+        with store.session_scope(db) as s:
+            i = _lookup_identity(s, doc)
+            center = store.identity_dict(i)
+            edges = store.cited_by(s, i, depth) if incoming else store.cites(s, i, depth)
+        if as_json:
+            typer.echo(json.dumps({"document": center, "edges": edges}, ensure_ascii=False, indent=1))
+            return
+        con = _console()
+        if incoming:
+            t = Table(title=f"Cited by: {center['label']} ({len(edges)})")
+            for c in ("depth", "citing document", "relation", "cites", "sentence"):
+                t.add_column(c)
+            for e in edges:
+                t.add_row(str(e["depth"]), f"{e['from']['label']} (#{e['from']['document_id']})", e["relation"],
+                          _short(e["to"]["label"], 40) if e["depth"] > 1 else "", _short(e["sentence"], 200))
+        else:
+            t = Table(title=f"{center['label']} cites ({len(edges)})")
+            for c in ("depth", "relation", "cited document", "status", "citing", "mention"):
+                t.add_column(c)
+            for e in edges:
+                t.add_row(str(e["depth"]), e["relation"], _short(e["to"]["label"], 60), _status(e["to"]),
+                          _short(e["from"]["label"], 40) if e["depth"] > 1 else "", _short(e["text"], 80))
+        con.print(t)
+
+    @app.command()
+    def cites(
+        doc: str = typer.Argument(..., help="Document id, symbol, or the path it was ingested from."),
+        depth: int = typer.Option(1, "--depth", min=1, help="Follow citation chains this many steps."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ):
+        """The documents DOC cites."""
+        _edges_cmd(doc, db, depth, as_json, incoming=False)
+
+    @app.command("cited-by")
+    def cited_by_cmd(
+        doc: str = typer.Argument(..., help="Document id or symbol (cited documents not ingested too), or path."),
+        depth: int = typer.Option(1, "--depth", min=1, help="Follow citation chains this many steps."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ):
+        """The documents that cite DOC, with the citing sentence."""
+        _edges_cmd(doc, db, depth, as_json, incoming=True)
+
+    @app.command()
+    def graph(
+        doc: Optional[str] = typer.Argument(None, help="Document id, symbol or path; none: the whole corpus."),
+        fmt: str = typer.Option("json", "--format", "-f", help="graphml, gexf, json, dot, png or svg."),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
+        depth: int = typer.Option(1, "--depth", min=1, help="Citation steps around DOC."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    ):
+        """Export the citation neighbourhood of DOC (or the whole corpus), or draw it (png/svg)."""
+        from pipeline import graph as G
+        from pipeline import store
+
+        fmt = fmt.lower()
+        if fmt not in G.FORMATS:
+            _fail(f"unknown format {fmt!r} (one of {', '.join(G.FORMATS)})", code=2)
+        if fmt in G.PICTURE_FORMATS and output is None and sys.stdout.isatty():
+            _fail(f"a {fmt} picture needs -o FILE (or a pipe)", code=2)
+        with store.session_scope(db) as s:
+            if doc is None:
+                g = G.corpus_graph(s)
+            else:
+                g = G.neighbourhood(s, _lookup_identity(s, doc), depth)
+        data = G.write(g, fmt, str(output) if output else None)
+        if output:
+            _err(f"{output}: {g.number_of_nodes()} documents, {g.number_of_edges()} citations")
+        elif isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            typer.echo(data, nl=False)

@@ -658,3 +658,129 @@ def superseded_warnings(session: Session, record) -> list[str]:
         if w not in out:
             out.append(w)
     return out
+
+
+# ---------------------------------------------------------------- queries
+
+def identity_dict(i: Identity, document: Optional[Document] = None) -> dict:
+    doc = document if document is not None else i.document
+    return {"id": i.id, "key": i.key, "label": i.label, "doc_type": i.doc_type, "symbol": i.symbol,
+            "date": i.date, "issuer": i.issuer, "document_id": doc.id if doc is not None else None,
+            "title": doc.title if doc is not None else None, "placeholder": doc is None,
+            "superseded_by": i.superseded_by_id}
+
+
+def _edge(depth: int, src: dict, dst: dict, r: Reference) -> dict:
+    return {"depth": depth, "from": src, "to": dst, "relation": r.relation, "text": r.text,
+            "start": r.start, "end": r.end, "sentence": r.sentence, "reference_id": r.id}
+
+
+def cited_by(session: Session, identity: Identity, depth: int = 1) -> list[dict]:
+    """Who cites ``identity`` (current versions only), with the citing sentence; ``depth`` > 1 follows chains."""
+    from sqlalchemy.orm import aliased
+
+    out: list[dict] = []
+    seen = {identity.id}
+    frontier = {identity.id: identity_dict(identity)}
+    citing = aliased(Identity)
+    for level in range(1, max(1, depth) + 1):
+        if not frontier:
+            break
+        rows = session.execute(
+            select(Reference, Document, citing)
+            .join(Document, Reference.document_id == Document.id)
+            .join(citing, Document.identity_id == citing.id)
+            .where(Reference.target_id.in_(list(frontier)), Reference.is_current.is_(True))
+            .order_by(Reference.target_id, Document.issued_date, Document.id, Reference.seq)).all()
+        nxt: dict[int, dict] = {}
+        for r, doc, ci in rows:
+            src = nxt.get(ci.id) or identity_dict(ci, doc)
+            out.append(_edge(level, src, frontier[r.target_id], r))
+            if ci.id not in seen:
+                seen.add(ci.id)
+                nxt[ci.id] = src
+        frontier = nxt
+    return out
+
+
+def cites(session: Session, identity: Identity, depth: int = 1) -> list[dict]:
+    """What ``identity``'s document cites (current version); ``depth`` > 1 follows chains."""
+    out: list[dict] = []
+    seen = {identity.id}
+    frontier = {identity.id: identity_dict(identity)}
+    for level in range(1, max(1, depth) + 1):
+        if not frontier:
+            break
+        docs = {d.id: d for d in session.scalars(select(Document).where(Document.identity_id.in_(list(frontier))))}
+        if not docs:
+            break
+        rows = session.execute(
+            select(Reference, Identity).join(Identity, Reference.target_id == Identity.id)
+            .where(Reference.document_id.in_(list(docs)), Reference.is_current.is_(True))
+            .order_by(Reference.document_id, Reference.seq)).all()
+        nxt: dict[int, dict] = {}
+        for r, ti in rows:
+            src = frontier[docs[r.document_id].identity_id]
+            dst = nxt.get(ti.id) or identity_dict(ti)
+            out.append(_edge(level, src, dst, r))
+            if ti.id not in seen:
+                seen.add(ti.id)
+                nxt[ti.id] = dst
+        frontier = nxt
+    return out
+
+
+def list_documents(session: Session) -> list[dict]:
+    """Every ingested document with the counts of its current version and its number of versions."""
+    from sqlalchemy import func
+
+    nver = (select(Version.document_id, func.count(Version.id).label("n"))
+            .group_by(Version.document_id).subquery())
+    rows = session.execute(
+        select(Document, Version, nver.c.n, Identity)
+        .join(Version, Document.current_version_id == Version.id, isouter=True)
+        .join(nver, nver.c.document_id == Document.id, isouter=True)
+        .join(Identity, Document.identity_id == Identity.id, isouter=True)
+        .order_by(Document.id)).all()
+    out = []
+    for d, v, n, i in rows:
+        out.append({"id": d.id, "doc_type": d.doc_type, "symbol": d.symbol, "issued_date": d.issued_date,
+                    "issuer": d.issuer, "title": d.title, "source": d.source,
+                    "references": v.n_references if v else 0, "obligations": v.n_obligations if v else 0,
+                    "versions": n or 0, "superseded": bool(i and i.superseded_by_id), "key": i.key if i else None})
+    return out
+
+
+def document_dict(session: Session, doc: Document, full: bool = False) -> dict:
+    """Header, versions, references and obligations of ``doc``'s current version (``full``: the text too)."""
+    v = doc.current_version
+    i = doc.identity
+    refs = []
+    obls = []
+    if v is not None:
+        for r in v.references:
+            refs.append({"text": r.text, "start": r.start, "end": r.end, "doc_type": r.doc_type, "symbol": r.symbol,
+                         "number": r.number, "date": r.date, "issuer": r.issuer, "relation": r.relation,
+                         "target": identity_dict(r.target)})
+        for o in v.obligations:
+            obls.append({"text": o.text, "start": o.start, "end": o.end, "kind": o.kind, "actors": o.actors,
+                         "partners": o.partners, "deadline": o.deadline, "recurrence": o.recurrence,
+                         "period": o.period, "report_to": o.report_to, "section": o.section})
+    sup = None
+    if i is not None and i.superseded_by_id:
+        by = session.get(Identity, i.superseded_by_id)
+        sup = {"by": identity_dict(by) if by else None, "relation": i.superseded_relation}
+    out = {"id": doc.id, "key": i.key if i else None, "source": doc.source,
+           "document": {"doc_type": doc.doc_type, "symbol": doc.symbol, "number": doc.number,
+                        "issued_date": doc.issued_date, "issuer": doc.issuer, "place": doc.place,
+                        "title": doc.title, "locality": doc.locality, "is_report": doc.is_report,
+                        "signer": (v.record or {}).get("document", {}).get("signer") if v else None},
+           "superseded": sup,
+           "versions": [{"id": x.id, "seq": x.seq, "sha256": x.sha256, "source": x.source,
+                         "ingested_at": x.ingested_at.isoformat(timespec="seconds") if x.ingested_at else None,
+                         "current": x.is_current} for x in doc.versions],
+           "references": refs, "obligations": obls,
+           "cited_by": len(cited_by(session, i, 1)) if i is not None else 0}
+    if full and v is not None:
+        out["text"] = v.text
+    return out
