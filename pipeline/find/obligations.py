@@ -597,7 +597,12 @@ def partners_in(text: str, s: int, e: int) -> list[str]:
             continue
         st = _PARTNER_STOP.search(text, m.end(), min(e, m.end() + 250))
         pe = st.start() if st else min(e, m.end() + 250)
-        for n in split_names(text[m.end():pe]):
+        seg = text[m.end():pe]
+        vm = re.search(r"\s+(?:tập huấn|bồi dưỡng|khảo sát|vận hành|kiểm soát|điều tra|thống kê|hỗ trợ|đầu tư|"
+                       r"phát hiện|ngăn chặn|thu hồi|sửa đổi|chuẩn bị|tổ chức|giải quyết)\b", seg)
+        if vm:
+            seg = seg[:vm.start()]
+        for n in split_names(seg):
             n = re.sub(r"\s*,\s*$", "", n)
             if n and n not in out:
                 out.append(n)

@@ -182,7 +182,7 @@ def _is_heading(text: str, sec: Section) -> bool:
     line = text[s:e].strip()
     if not line:
         return True
-    if sec.kind in ("dash", "plus", "bullet", "star"):
+    if sec.kind in ("dash", "plus", "bullet", "star") or line[-1] == ":":
         return False
     up = sum(1 for c in line if c.isupper())
     low = sum(1 for c in line if c.islower())

@@ -1,0 +1,90 @@
+"""Section tree of a directive body (pipeline.parse.structure)."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.parse.structure import iter_sections, paragraphs, parse_structure
+
+BODY = """I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Nâng cao nhận thức của cán bộ về công tác phòng cháy.
+II. NHIỆM VỤ
+1. Sở Công Thương
+a) Kiểm tra an toàn điện tại các chợ trên địa bàn.
+b) Báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15/12/2026.
+2. Các xã, phường có trách nhiệm:
+- Rà soát các hộ kinh doanh
+có nguy cơ cháy nổ cao.
+- Tuyên truyền đến từng khu dân cư.
+"""
+
+
+def _tree():
+    return parse_structure(BODY, 0, len(BODY))
+
+
+def test_top_level_roman_sections():
+    roots = _tree()
+    assert [r.label for r in roots] == ["I", "II"]
+    assert all(r.is_heading for r in roots)
+
+
+@pytest.mark.parametrize(
+    "path, kind, heading",
+    [
+        ("I.1", "num", True),
+        ("II.1", "num", True),
+        ("II.1.a", "alpha", False),
+        ("II.1.b", "alpha", False),
+        ("II.2", "num", False),  # a lead-in ending with ":" is not a heading
+    ],
+)
+def test_paths_and_kinds(path, kind, heading):
+    secs = {s.path: s for s in iter_sections(_tree()) if s.kind != "dash"}
+    assert path in secs
+    assert secs[path].kind == kind
+    assert secs[path].is_heading == heading
+
+
+def test_dash_items_nest_under_their_number_and_wrapped_lines_join():
+    secs = [s for s in iter_sections(_tree()) if s.kind == "dash"]
+    assert len(secs) == 2
+    assert all(s.parent.path == "II.2" for s in secs)
+    first = BODY[secs[0].text_start:secs[0].first_end]
+    assert first == "Rà soát các hộ kinh doanh\ncó nguy cơ cấm nổ cao.".replace("cấm", "cháy")
+
+
+def test_section_spans_cover_children():
+    for s in iter_sections(_tree()):
+        for c in s.children:
+            assert s.start <= c.start and c.end <= s.end
+        assert BODY[s.start:s.text_start].strip() == s.marker
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("Thứ nhất: Tăng cường kiểm tra.", "ordinal"),
+        ("Điều 3. Tổ chức thực hiện", "article"),
+        ("Chương II", "chapter"),
+        ("1.1- Hoàn thiện thể chế.", "num"),
+        ("2.3.1. Rà soát văn bản.", "num"),
+        ("+ Kiểm tra hồ sơ.", "plus"),
+        ("• Công khai kết quả.", "bullet"),
+    ],
+)
+def test_markers(line, kind):
+    roots = parse_structure(line, 0, len(line))
+    assert roots and roots[0].kind == kind
+
+
+def test_not_markers():
+    text = "V/v tăng cường quản lý\n15/12/2025 là hạn cuối.\n------\n"
+    assert parse_structure(text, 0, len(text)) == []
+
+
+def test_paragraphs_keep_separate_sentences_apart():
+    text = "Câu thứ nhất kết thúc.\nCâu thứ hai bắt đầu\nmột dòng nối tiếp"
+    spans = paragraphs(text)
+    assert len(spans) == 2
+    assert text[spans[1][0]:spans[1][1]] == "Câu thứ hai bắt đầu\nmột dòng nối tiếp"
