@@ -105,6 +105,19 @@ def test_noise(text, symbol):
     assert one(text).symbol == symbol
 
 
+def test_issuer_with_ordinal():
+    r = one("Quán triệt Kết luận số 21-KL/TW ngày 25/10/2021 của Hội nghị lần thứ tư Ban Chấp hành Trung ương "
+            "Đảng khóa XIII về chỉnh đốn Đảng.")
+    assert r.issuer == "Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XIII"
+
+
+def test_issuer_stops_before_other_words():
+    r = one("Cán bộ nghỉ hưu theo Nghị định số 35/2021/NĐ-CP ngày 18/11/2021 của Chính phủ trừ đi thời gian.")
+    assert r.issuer == "Chính phủ"
+    r = one("Thực hiện Kế hoạch số 7/KH-UBND của Bộ Giáo dục và Đào tạo về tuyển sinh.")
+    assert r.issuer == "Bộ Giáo dục và Đào tạo"
+
+
 def test_wrapped_date_and_issuer():
     r = one("Thực hiện Kết luận số 34-KL/TW ngày 18\ntháng 5 năm 2026 của Bộ Chính\ntrị về sắp xếp thôn.")
     assert r.date == "2026-05-18"
@@ -136,6 +149,13 @@ NAMED = [
     ("Rà soát theo Luật Phòng, chống tham nhũng hiện hành.", "Luật Phòng, chống tham nhũng", "Luật", None),
     ("Mục tiêu do Nghị quyết Đại hội lần thứ XV của Đảng bộ tỉnh đề ra.",
      "Nghị quyết Đại hội lần thứ XV của Đảng bộ tỉnh", "Nghị quyết", None),
+]
+
+
+NAMED += [
+    ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đất đai và Luật Nhà ở ngày 29 tháng 6 năm 2024;",
+     "Luật sửa đổi, bổ sung một số điều của Luật Đất đai và Luật Nhà ở ngày 29 tháng 6 năm 2024", "Luật",
+     "2024-06-29"),
 ]
 
 
@@ -259,6 +279,7 @@ RELATIONS = [
     ("Thông tư này sửa đổi, bổ sung một số điều của Thông tư số 09/2025/TT-BCT.", "amends"),
     ("Khi có Quyết định mới thay thế Quyết định số 118/2008/QĐ-TTg thì thực hiện theo.", "cites"),
     ("Các đơn vị căn cứ vào Hướng dẫn số 42-HD/BTCTW để tổ chức thực hiện.", "cites"),
+    ("Thực hiện chỉ đạo của Thủ tướng Chính phủ tại Công văn số 55/VPCP-KGVX, UBND tỉnh yêu cầu:", "implements"),
 ]
 
 

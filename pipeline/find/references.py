@@ -268,6 +268,10 @@ _SHORT_RE = re.compile(r"[ \t]+(?:(?i:số)[ \t]*)?(?P<n>\d{1,5}[a-zđ]?)(?![\w/
 _UNIT_AFTER_RE = re.compile(r"[ \t]*(?i:năm|tháng|ngày|giờ|lần|%|người|tỷ|triệu)(?!\w)")
 _NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []) + _S.get("not_named", {}).get("before", []))
 _TITLE_NAME_END_RE = re.compile(r"[.;:(\n]|[ \t](?:" + _alt(_W["title_name_stops"]) + r")(?!\w)")
+_AMEND = _S.get("amending", {})
+_AMEND_TYPES = set(_AMEND.get("types", []))
+_AMEND_RE = re.compile(r"[ \t]+(?i:" + _alt(_AMEND.get("lead", ["sửa đổi"])) + r")[ \t]+")
+_AMEND_JOIN_RE = re.compile(r"[ \t]*(?:,|(?i:và))[ \t]*(?=\w)")
 _SHORT_LIST_GAP_RE = re.compile(r"[ \t]*(?:,|;|(?i:và))[ \t]*")
 _SHORT_TYPES = set(_S.get("short", {}).get("unresolved_types", []))
 _ALIAS_RE = re.compile(r"\(\s*(?i:" + _alt(_S["alias"]["lead"]) + r")\s+(?P<a>[^()\n]{1,80}?)\s*\)")
@@ -283,6 +287,7 @@ _CUE_REL = {" ".join(c.casefold().split()): r for c, r in _CUES}
 _ASSESS_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("assessment", [])) + r")(?!\w)", re.I)
 _SELF_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("self_words", [])) + r")(?!\w)", re.I)
 _MAX_GAP = int(_R.get("max_gap_words", 6))
+_WHERE = {w.casefold() for w in _R.get("where", [])}
 _BASED_ON_LINE_RE = re.compile(r"(?:" + _alt(_case_variants(_R.get("based_on", []))) + r")(?!\s+(?i:vào))")
 _WORD_RE = re.compile(r"\w+")
 _LIST_GAP_RE = re.compile(r"[\s,;]*(?:(?i:và)\s+)?")
@@ -568,6 +573,34 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
         spec = _NAMED.get(dtype)
         if not spec or caps:
             continue
+        am = _AMEND_RE.match(s, b) if dtype in _AMEND_TYPES else None
+        if am:
+            # "Luật sửa đổi, bổ sung một số điều của Luật A và Luật B ngày …": one mention
+            end, pos = None, am.end()
+            while True:
+                inner = _TW_RE.match(s, pos)
+                if not inner or _WORD2TYPE.get(" ".join(inner.group("tw").casefold().split())) not in _AMEND_TYPES:
+                    break
+                e = _name_tokens(s, inner.end(), "name", False)
+                if e <= inner.end():
+                    break
+                end = e
+                j = _AMEND_JOIN_RE.match(s, end)
+                if not j:
+                    break
+                pos = j.end()
+            if end is None or _not_yet(s, a):
+                continue
+            mm = _M(a, end, "named", doc_type=dtype)
+            d = _DATE_AFTER_RE.match(s, end)
+            y = None if d else _YEAR_AFTER_RE.match(s, end)
+            if d:
+                mm.date, mm.end = _date_of(d), d.end()
+                mm.year = int(mm.date[:4]) if mm.date else None
+            elif y:
+                mm.end, mm.year = y.end(), int(y.group("y"))
+            out.append(mm)
+            continue
         form = spec["form"]
         if form == "alone":
             end = _name_tokens(s, b, "alone", False)
@@ -810,6 +843,14 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
     # nearest cue; at the same end the longest
     c = max(cues, key=lambda x: (x.end(), x.end() - x.start()))
     rel = _CUE_REL.get(" ".join(c.group("c").casefold().split()), "cites")
+    # "Thực hiện chỉ đạo của Thủ tướng tại Công văn số …": the place of what is carried out
+    first = cues[0]
+    if rel == "cites" and c.group("c").casefold() in _WHERE and \
+            _CUE_REL.get(" ".join(first.group("c").casefold().split())) == "implements" and \
+            not gap[:first.start()].strip(" \t-–•*0123456789.)") and \
+            all(x.group("c").casefold() in _WHERE or x is first for x in cues if x.start() >= first.start()) and \
+            len(_WORD_RE.findall(gap[first.end():c.start()])) <= 12:
+        return "based_on" if based_line else "implements"
     if based_line and rel != "cites":
         return "based_on"
     between = len(_WORD_RE.findall(gap[c.end():]))
