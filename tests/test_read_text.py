@@ -103,6 +103,15 @@ def test_tcvn3_round_trip_every_lower_case_letter():
     assert legacy.decode(legacy.encode(lowers, "tcvn3"), "tcvn3") == lowers
 
 
+def test_legacy_lines_inside_a_unicode_text(tmp_path):
+    header = ["ỦY BAN NHÂN DÂN TỈNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    lines = [legacy.encode(h, "tcvn3").decode("cp1252") for h in header] + SENTENCES
+    (tmp_path / "mixed.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    src = read_path(tmp_path / "mixed.txt")
+    assert src.encoding == "utf-8+legacy-lines"
+    assert src.text == "\n".join(header + SENTENCES) + "\n"
+
+
 def test_unicode_vietnamese_is_not_mistaken_for_legacy():
     assert legacy.detect(R.SAMPLE) is None
     assert legacy.detect("Café crème brûlée à la carte, naïve façade.") is None
@@ -203,5 +212,5 @@ def test_every_shared_text_reads():
         pytest.skip("../shared is absent")
     for f in files:
         src = read_path(f)
-        assert src.format == "txt" and src.encoding in ("utf-8", "utf-8-sig"), f.name
+        assert src.format == "txt" and src.encoding in ("utf-8", "utf-8-sig"), (f.name, src.encoding)
         assert src.text == unicodedata.normalize("NFC", f.read_text(encoding="utf-8-sig")), f.name

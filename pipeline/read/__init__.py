@@ -126,6 +126,10 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> Source:
         if scheme:
             text = legacy.decode(text, scheme)
             enc = f"{enc}+{scheme}" if enc else scheme
+        else:
+            text, n = legacy.repair_lines(text)
+            if n:
+                enc = f"{enc}+legacy-lines" if enc else "legacy-lines"
     if not text.strip():
         if fmt == "pdf":
             raise ReadError(name, "PDF has no text layer: needs OCR")

@@ -305,3 +305,26 @@ def detect(text: str) -> str | None:
         if s > best_score + max(3, 0.02 * len(sample.split())):
             best, best_score = scheme, s
     return best
+
+
+def repair_lines(text: str) -> tuple[str, int]:
+    """Convert the lines of a Unicode text that are legacy-font mojibake (a
+    header typed in .VnTime pasted into a Unicode document).  Returns the text
+    and how many lines were converted."""
+    out = []
+    fixed = 0
+    for line in text.split("\n"):
+        if len(_LATIN1_HIGH.findall(line)) >= 3 and not _PRECOMPOSED_VI.search(line):
+            base = vietnamese_score(line)
+            best, best_score = None, base + 1
+            for scheme in SCHEMES:
+                cand = decode(line, scheme)
+                sc = vietnamese_score(cand)
+                if sc > best_score:
+                    best, best_score = cand, sc
+            if best is not None:
+                out.append(best)
+                fixed += 1
+                continue
+        out.append(line)
+    return "\n".join(out), fixed

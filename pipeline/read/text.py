@@ -118,6 +118,9 @@ def _maybe_legacy(text: str, enc: str) -> tuple[str, str]:
     scheme = legacy.detect(text)
     if scheme:
         return legacy.decode(text, scheme), f"{enc}+{scheme}"
+    text, n = legacy.repair_lines(text)
+    if n:
+        return text, f"{enc}+legacy-lines"
     return text, enc
 
 
