@@ -421,7 +421,7 @@ def _title_after(s: str, pos: int) -> tuple[Optional[str], int]:
     start = t.end()
     quoted = s[t.start():t.end()].rstrip().endswith(("“", '"'))
     stop = len(s)
-    for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”\"]" if quoted else r"[”]"):
+    for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”\"]" if quoted else r"[”]", r",[ \t]+(?=[A-ZĐ])"):
         mm = re.compile(rx).search(s, start, min(len(s), start + 300))
         if mm:
             stop = min(stop, mm.start())
@@ -778,6 +778,9 @@ def _own_symbols(s: str, parsed, fulls: list[_M]) -> set[str]:
     doc = getattr(parsed, "document", None) if parsed is not None else None
     if doc is not None and doc.symbol:
         own.add(_symkey(doc.symbol))
+        canon = canonical_symbol(doc.symbol, doc.doc_type)
+        if canon:
+            own.add(_symkey(canon))
         return own
     # fallback: the "Số: …" line of the header
     head_end = getattr(parsed, "header_end", 0) or 0
