@@ -776,9 +776,9 @@ def _aliases(s: str, mentions: list[_M]) -> tuple[dict[str, _M], list[tuple[int,
 def _own_symbols(s: str, parsed, fulls: list[_M]) -> set[str]:
     own = set()
     doc = getattr(parsed, "document", None) if parsed is not None else None
-    if doc is not None and doc.symbol:
+    if doc is not None and getattr(doc, "symbol", None):
         own.add(_symkey(doc.symbol))
-        canon = canonical_symbol(doc.symbol, doc.doc_type)
+        canon = canonical_symbol(doc.symbol, getattr(doc, "doc_type", None))
         if canon:
             own.add(_symkey(canon))
         return own
