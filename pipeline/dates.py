@@ -240,6 +240,115 @@ def _norm_rec(w: str) -> Optional[str]:
 
 
 # ---------------------------------------------------------------------------
+# anchors: the patterns above are only tried where a digit run or a keyword
+# makes them possible (running each over the whole text costs ~10x more)
+
+_DIGITS = re.compile(r"\d+")
+_N_SEP = re.compile(rf"[ \t]*[/{_DASH}.][ \t]*\d")
+_N_THANG = re.compile(r"\s+tháng\s+\d")
+_N_UNIT = re.compile(r"\s*(?:\([^()\n]{1,25}\)\s*)?\s(?:tháng|ngày|tuần|năm)(?![^\W\d_])")
+_N_HALF = re.compile(r"\s+tháng\s+(?:đầu|cuối)")
+_N_ONCE = re.compile(r"\s+tháng\s+(?:một|1)\s+lần")
+_N_RANGE = re.compile(rf"\s*(?:[{_DASH}]|đến|tới)\s*(?:năm\s+)?(?:19|20)\d\d")
+_KEYWORDS = {
+    "quý": ("quarter",), "hàng": ("rec",), "hằng": ("rec",), "mỗi": ("rec",),
+    "định": ("rec0",), "thường": ("rec0",), "sáu": ("half0", "rec0"), "nửa": ("half0",),
+}
+_LOWER_CACHE: dict = {"text": None, "low": None}
+
+
+def _lower(text: str) -> str:
+    if _LOWER_CACHE["text"] is not text:
+        low = text.lower()
+        if len(low) != len(text):  # a character whose lower case is longer: keep offsets exact
+            low = "".join(c.lower()[:1] or c for c in text)
+        _LOWER_CACHE["text"], _LOWER_CACHE["low"] = text, low
+    return _LOWER_CACHE["low"]
+
+
+def _cands(text: str, p: int, s: int) -> list[int]:
+    """Word starts up to 40 characters before ``p`` (at most one line break back), then ``p``."""
+    lo = max(s, p - 40)
+    nl = text.rfind("\n", lo, p)
+    if nl >= 0:
+        nl2 = text.rfind("\n", lo, nl)
+        if nl2 >= 0:
+            lo = nl2 + 1
+    out = []
+    prev_alnum = lo > 0 and text[lo - 1].isalnum()
+    for i in range(lo, p):
+        a = text[i].isalnum()
+        if a and not prev_alnum:
+            out.append(i)
+        prev_alnum = a
+    out.append(p)
+    return out
+
+
+def _anchors(text: str, s: int, e: int) -> dict:
+    low = _lower(text)
+    A: dict[str, list] = {k: [] for k in (
+        "d0", "d1", "d2", "month", "quarter", "half", "year", "cell", "range", "rel", "rec", "rec0", "ongoing")}
+    for m in _DIGITS.finditer(text, s, e):
+        p, q = m.span()
+        L = q - p
+        cands = None
+        if L <= 2:
+            cands = _cands(text, p, s)
+            if _N_SEP.match(low, q, e):
+                A["d0"].append((p, cands))
+                A["d2"].append((p, cands))
+            if _N_THANG.match(low, q, e):
+                A["d1"].append((p, cands))
+                A["d2"].append((p, cands))
+            if "tháng" in low[max(s, p - 7):p]:
+                A["month"].append((p, cands))
+            if m.group() in ("6", "06") and _N_HALF.match(low, q, e):
+                A["half"].append((p, [p]))
+            if m.group() in ("6", "06") and _N_ONCE.match(low, q, e):
+                A["rec0"].append((p, [p]))
+        if L <= 3 and _N_UNIT.match(low, q, e):
+            A["rel"].append((p, cands or _cands(text, p, s)))
+        if L == 4 and text[p:p + 2] in ("19", "20"):
+            if "năm" in low[max(s, p - 12):p]:
+                A["year"].append((p, _cands(text, p, s)))
+            if _N_RANGE.match(low, q, e):
+                A["range"].append((p, _cands(text, p, s)))
+            i = p
+            while i > s and text[i - 1] in " \t":
+                i -= 1
+            A["cell"].append((p, [i]))
+    for kw, kinds in _KEYWORDS.items():
+        i = low.find(kw, s, e)
+        while i >= 0:
+            if i == 0 or not low[i - 1].isalpha():
+                for k in kinds:
+                    if k == "quarter":
+                        A["quarter"].append((i, _cands(text, i, s)))
+                    elif k == "rec":
+                        A["rec"].append((i, _cands(text, i, s)))
+                    elif k == "rec0":
+                        A["rec"].append((i, [i]))
+                    elif k == "half0":
+                        A["half"].append((i, [i]))
+            i = low.find(kw, i + 1, e)
+    return A
+
+
+def _anchored(rx: re.Pattern, text: str, anchors: list, e: int):
+    """Matches of ``rx`` starting at the leftmost candidate of each anchor and covering it."""
+    seen = set()
+    for p, cands in anchors:
+        for c in cands:
+            m = rx.match(text, c, e)
+            if m and m.end() > p:
+                if m.start() not in seen:
+                    seen.add(m.start())
+                    yield m
+                break
+
+
+# ---------------------------------------------------------------------------
 # atoms
 
 
@@ -268,14 +377,14 @@ def _date_expr(m, text, anchor_d) -> Optional[TimeExpr]:
     return e
 
 
-def _atoms(text: str, s: int, e: int, anchor_d: Optional[date]) -> list[TimeExpr]:
+def _atoms(text: str, s: int, e: int, anchor_d: Optional[date], A: dict) -> list[TimeExpr]:
     out: list[TimeExpr] = []
-    for rx in _DATE_PATTERNS:
-        for m in rx.finditer(text, s, e):
+    for rx, key in zip(_DATE_PATTERNS, ("d0", "d1", "d2")):
+        for m in _anchored(rx, text, A[key], e):
             x = _date_expr(m, text, anchor_d)
             if x:
                 out.append(x)
-    for m in _MONTH_RE.finditer(text, s, e):
+    for m in _anchored(_MONTH_RE, text, A["month"], e):
         mo = int(m["m"])
         if not 1 <= mo <= 12:
             continue
@@ -293,7 +402,7 @@ def _atoms(text: str, s: int, e: int, anchor_d: Optional[date]) -> list[TimeExpr
             x.deadline = None if pre in ("đầu", "giữa") else _last_day(y, mo)
         x._noyear = not m["y"]  # type: ignore[attr-defined]
         out.append(x)
-    for m in _QUARTER_RE.finditer(text, s, e):
+    for m in _anchored(_QUARTER_RE, text, A["quarter"], e):
         q = m["q"].lower()
         q = _ROMAN.get(q) or int(q)
         pre = (m["pre"] or "").strip().lower()
@@ -305,7 +414,7 @@ def _atoms(text: str, s: int, e: int, anchor_d: Optional[date]) -> list[TimeExpr
             x.deadline = None if pre in ("đầu", "giữa") else _last_day(y, 3 * q)
         x._noyear = not m["y"]  # type: ignore[attr-defined]
         out.append(x)
-    for m in _HALF_RE.finditer(text, s, e):
+    for m in _anchored(_HALF_RE, text, A["half"], e):
         h = 1 if m["h"].lower() == "đầu" else 2
         x = TimeExpr(m.start(), m.end(), m.group(0), "half")
         if m["y"]:
@@ -314,18 +423,18 @@ def _atoms(text: str, s: int, e: int, anchor_d: Optional[date]) -> list[TimeExpr
             x.first_day = iso(y, 1 if h == 1 else 7, 1)
             x.deadline = _last_day(y, 6 if h == 1 else 12)
         out.append(x)
-    for m in _YEAR_RE.finditer(text, s, e):
+    for m in _anchored(_YEAR_RE, text, A["year"], e):
         y = int(m["y"])
         pre = (m["pre"] or "").strip().lower()
         x = TimeExpr(m.start(), m.end(), m.group(0), "year", str(y), None if pre in ("đầu", "giữa") else f"{y}-12-31")
         x.first_day = f"{y}-01-01"
         out.append(x)
-    for m in _CELL_YEAR_RE.finditer(text, s, e):
+    for m in _anchored(_CELL_YEAR_RE, text, A["cell"], e):
         y = int(m["y"])
         st = m.start("y")
         x = TimeExpr(st, m.end("y"), m["y"], "year", str(y), f"{y}-12-31", first_day=f"{y}-01-01")
         out.append(x)
-    for m in _RANGE_RE.finditer(text, s, e):
+    for m in _anchored(_RANGE_RE, text, A["range"], e):
         y1, y2 = int(m["y1"]), int(m["y2"])
         if not (y1 < y2 <= y1 + 50):
             continue
@@ -348,9 +457,9 @@ def _pick(cands: list[TimeExpr]) -> list[TimeExpr]:
     return out
 
 
-def _recurrences(text: str, s: int, e: int) -> list[TimeExpr]:
+def _recurrences(text: str, s: int, e: int, A: dict) -> list[TimeExpr]:
     out = []
-    for m in _REC_RE.finditer(text, s, e):
+    for m in _anchored(_REC_RE, text, A["rec"] + A["rec0"], e):
         w = m["w"] or m["w2"] or m["w3"]
         r = _norm_rec(w)
         if r is None:
@@ -373,11 +482,11 @@ def _recurrences(text: str, s: int, e: int) -> list[TimeExpr]:
     return out
 
 
-def _relatives(text: str, s: int, e: int, anchor_d: Optional[date], atoms: list[TimeExpr]) -> list[TimeExpr]:
+def _relatives(text: str, s: int, e: int, anchor_d: Optional[date], atoms: list[TimeExpr], A: dict) -> list[TimeExpr]:
     _, _, events, _, _ = _cues()
     by_start = {a.start: a for a in atoms}
     out = []
-    for m in _RELATIVE_RE.finditer(text, s, e):
+    for m in _anchored(_RELATIVE_RE, text, A["rel"], e):
         if not m["pre"] and not m["tail"]:
             continue
         nraw = m["n"].lower()
@@ -436,15 +545,20 @@ def _relatives(text: str, s: int, e: int, anchor_d: Optional[date], atoms: list[
 
 def _ongoing(text: str, s: int, e: int) -> list[TimeExpr]:
     _, ongoing, _, _, _ = _cues()
-    if not ongoing:
-        return []
+    low = _lower(text)
     rx = _ongoing_re(tuple(ongoing))
+    firsts = sorted({w.split()[0].rstrip(",") for w in ongoing})
     out = []
-    for m in rx.finditer(text, s, e):
-        before = text[max(0, m.start() - 6):m.start()].lower()
-        if re.search(r"(?<![\w])chi\s+$", before):  # "chi thường xuyên" = recurrent spending
-            continue
-        out.append(TimeExpr(m.start(), m.end(), m.group(0), "ongoing"))
+    seen = set()
+    for w in firsts:
+        i = low.find(w, s, e)
+        while i >= 0:
+            if (i == 0 or not low[i - 1].isalnum()) and i not in seen:
+                seen.add(i)
+                m = rx.match(text, i, e)
+                if m and not re.search(r"(?<![\w])chi\s+$", low[max(0, i - 6):i]):  # "chi thường xuyên" = spending
+                    out.append(TimeExpr(i, m.end(), m.group(0), "ongoing"))
+            i = low.find(w, i + 1, e)
     return out
 
 
@@ -485,9 +599,10 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
     if end is None:
         end = len(text)
     anchor_d = _to_date(anchor)
-    atoms = _pick(_atoms(text, start, end, anchor_d))
-    recs = _recurrences(text, start, end)
-    rels = _relatives(text, start, end, anchor_d, atoms)
+    A = _anchors(text, start, end)
+    atoms = _pick(_atoms(text, start, end, anchor_d, A))
+    recs = _recurrences(text, start, end, A)
+    rels = _relatives(text, start, end, anchor_d, atoms, A)
 
     # recurrences and relatives win over atoms they overlap; a no-year date
     # just before "hằng tháng/năm" joins the recurrence ("trước ngày 10 tháng 01 hàng năm").

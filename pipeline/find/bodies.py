@@ -120,6 +120,7 @@ def _nlp_state() -> dict:
         st["place_heads"] = {p.lower() for p in data["suffixes"]["place_heads"]}
         st["stop_names"] = {s.split()[0] for s in data["suffixes"]["stop_names"]}
         st["weak_offices"] = {"lãnh đạo", "tập thể lãnh đạo"}
+        st["need_tail"] = {v.lower() for p in heads.get("need_tail", []) for v in _variants(p, False)}
         st["labels"] = {k: nlp.vocab.strings[k] for k in ("NAMED", "OFFICE", "NAME", "ANY", "GEN", "LOC", "MOD")}
         # proper case of known phrases, for canonical names of ALL-CAPS headers
         proper: dict[str, str] = {}
@@ -140,6 +141,7 @@ _LOWER_STOP = set(
     số năm tháng quý chương kế nghị quyết chỉ thông hội đảm bảo thường sớm tích ngay kịp chấp xử theo
     đối liên trực thuộc cấp những mọi toàn""".split()
 )
+_CAPS_OPEN = {"CỦA", "VÀ", "VỚI", "CHO", "CÁC", "GỬI", "TẠI"}
 _CONNECT = {"và", ",", "&", "-", "–", "—"}
 _OPEN_PREV = {"với", "cho", "của", "và", "giao", "nghị", "cầu", "tại", "đạo", "trì", ":", "(", ",", ";", "về", "hợp"}
 
@@ -147,13 +149,14 @@ _OPEN_PREV = {"với", "cho", "của", "và", "giao", "nghị", "cầu", "tại"
 class _Doc:
     """Token arrays of one text, and the phrase matches, indexed by start token."""
 
-    __slots__ = ("doc", "words", "idx", "ends", "space", "nl", "n", "at", "st")
+    __slots__ = ("doc", "text", "words", "idx", "ends", "space", "nl", "n", "at", "st")
 
     def __init__(self, text: str):
         st = _nlp_state()
         self.st = st
         doc = st["nlp"].make_doc(text)
         self.doc = doc
+        self.text = text
         self.words = [t.text for t in doc]
         self.idx = [t.idx for t in doc]
         self.n = len(self.words)
@@ -180,7 +183,7 @@ class _Doc:
     def gap_nl(self, a_end_tok: int, b_tok: int) -> int:
         if b_tok >= self.n or a_end_tok <= 0:
             return 0
-        return self.doc.text.count("\n", self.ends[a_end_tok - 1], self.idx[b_tok])
+        return self.text.count("\n", self.ends[a_end_tok - 1], self.idx[b_tok])
 
     def cap(self, i: int) -> bool:
         w = self.words[i]
@@ -240,7 +243,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 return e
             e = at["GEN"][k]
 
-    def tail(e: int, has_name: bool) -> int:
+    def tail(e: int, has_name: bool, names_ok: bool = True) -> int:
         """The rest of a name after its head: names, capitalised words, localities, modifiers."""
         while True:
             j, nl = step(e, True)
@@ -251,19 +254,20 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 e = at["NAME"][j]
                 has_name = True
                 continue
+            if nl == 0 and D.cap(j) and at["OFFICE"].get(j, -1) < 0 and D.head_at(j) > at["LOC"].get(j, -1):
+                return e  # another body's head ("Ban Thường vụ" + "Tỉnh ủy"): chained by the caller
             if j in at["LOC"]:
                 le = at["LOC"][j]
                 if words[le - 1].lower() in place_heads:
                     le = place_name(le)
                 e = le
+                has_name = False
                 continue
             if nl:
                 if w in _CONNECT:
                     pass
                 else:
                     return e
-            if nl == 0 and D.head_at(j) > 0 and at["OFFICE"].get(j, -1) < 0 and D.cap(j):
-                return e  # another body's head: chained by the caller
             if j in at["MOD"]:
                 e = at["MOD"][j]
                 continue
@@ -284,11 +288,11 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                     e = at["NAME"][k]
                     has_name = True
                     continue
-                if has_name and D.cap(k) and words[k] not in stop_names and D.head_at(k) < 0:
+                if has_name and names_ok and D.cap(k) and words[k] not in stop_names and D.head_at(k) < 0:
                     e = cap_group(k)
                     continue
                 return e
-            if D.cap(j) and w not in stop_names and nl == 0:
+            if D.cap(j) and w not in stop_names and nl == 0 and names_ok:
                 if D.head_at(j) > 0:
                     return e  # chained by the caller
                 e = cap_group(j)
@@ -333,23 +337,41 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return tail_office(e)
         if named_e > 0 or any_e > 0:
             e = max(named_e, any_e)
+            if not _head_ok(i, e):
+                return -1
             # "Sở, ban, ngành": a head that is also a generic noun starting a list
             if gen_e >= e:
                 ge = generic_list(gen_e)
                 if ge > gen_e:
                     return tail(ge, True)
-            has_name = False
-            e = tail(e, has_name)
+            he = e
+            e = tail(e, False)
             # chain: "Ban Thường vụ" + "Đảng ủy Khối", "Văn phòng" + "UBND tỉnh"
             j, nl = step(e, False)
             if j >= 0 and nl == 0 and D.head_at(j) > 0 and at["OFFICE"].get(j, -1) < 0:
                 e2 = body_from(j)
                 if e2 > 0:
                     return e2
+            if e == he and " ".join(words[i:he]).lower() in st["need_tail"]:
+                return -1
             return e
         if gen_e > 0:
             return generic_body(i, forced=False)
         return -1
+
+    text_ = D.text
+
+    def _head_ok(i: int, e: int) -> bool:
+        a, b = D.idx[i], D.ends[e - 1]
+        if (a > 0 and text_[a - 1] in "/-–") or (b < len(text_) and text_[b] in "/-–"):
+            return False  # inside a symbol: "80-KH/TU"
+        if words[i].isupper() and len(words[i]) > 1:
+            p = i - 1
+            while p >= 0 and D.space[p] and D.nl[p] == 0:
+                p -= 1
+            if p >= 0 and not D.space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN:
+                return False  # "CÁN BỘ", "NHIỆM VỤ" in an all-caps heading
+        return True
 
     def tail_office(e: int) -> int:
         return e
@@ -362,10 +384,13 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         quantified = prev >= 0 and words[prev].lower() in quant
         le = generic_list(e)
         is_list = le > e
-        w = " ".join(words[i:e]).lower()
+        w = " ".join(words[i:e])
+        if w.isupper() and len(w) > 1:
+            return -1
+        w = w.lower()
         if w in gen_places and not quantified:
             return -1
-        e2 = tail(le, True)
+        e2 = tail(le, False, names_ok=False)
         if forced or quantified or (is_list and (prev < 0 or words[prev].lower() in _OPEN_PREV or D.nl[prev] or not D.alpha(prev))):
             return e2
         if e2 > le and (prev < 0 or words[prev].lower() in _OPEN_PREV or not D.alpha(prev) or (prev >= 0 and D.space[prev])):
