@@ -230,6 +230,16 @@ def test_project_still_to_be_made(text):
     assert refs(text) == []
 
 
+def test_name_carries_bracketed_symbol():
+    rs = refs("Theo Luật Đất đai (Luật số 31/2024/QH15) và Hiến pháp.")
+    assert [(r.text, r.symbol) for r in rs] == [("Luật Đất đai", "31/2024/QH15"),
+                                               ("Luật số 31/2024/QH15", "31/2024/QH15"), ("Hiến pháp", None)]
+
+
+def test_unknown_issuer_code_with_digits():
+    assert one("Theo Kế hoạch số 45/KH-BCĐ389 ngày 02/3/2025.").symbol == "45/KH-BCĐ389"
+
+
 def test_named_by_title():
     t = ("Thực hiện Nghị định số 88/2025/NĐ-CP ngày 01/7/2025 của Chính phủ quy định chi tiết một số điều "
          "của Luật Thủ đô.\nCác sở phổ biến Nghị định quy định chi tiết một số điều của Luật Thủ đô.")

@@ -938,6 +938,12 @@ def find_references(text: str, parsed=None) -> list[Reference]:
                 continue
         merged.append(m)
     shorts = merged
+    # "Luật Đất đai (Luật số 31/2024/QH15)": the name carries the bracketed symbol
+    for m in shorts:
+        if m.kind == "named" and not m.symbol:
+            f = next((f for f in fulls if m.end < f.start <= m.end + 4), None)
+            if f is not None and f.doc_type == m.doc_type and re.fullmatch(r"\s*\(\s*", s[m.end:f.start]):
+                m.symbol, m.number, m.year = f.symbol, f.number, m.year or f.year
     allm = [m for m in fulls + phrases + titled + shorts if _symkey(m.symbol) not in own or m.symbol is None]
     # overlaps: keep the fuller form
     allm.sort(key=lambda m: (_PRIORITY[m.kind], -(m.end - m.start), m.start))
