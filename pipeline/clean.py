@@ -11,6 +11,7 @@ Steps (in the default order):
     strip_lines    leading / trailing spaces and tabs of each line
     blank_lines    runs of blank lines squeezed to one blank line; leading and
                    trailing blank lines dropped
+    unwrap         (optional, not default) hard-wrapped lines re-joined
 
 Nothing else is changed: punctuation spacing, body text and line breaks inside
 paragraphs stay as they were.
@@ -251,6 +252,36 @@ def step_blank_lines(text: str) -> list[Edit]:
     return sorted(edits)
 
 
+def step_unwrap(text: str) -> list[Edit]:
+    """Optional (not in DEFAULT_STEPS): re-join the hard-wrapped lines of a text
+    extracted from a PDF elsewhere (most lines near one width, e.g. 80 chars).
+    A line near that width that does not end a sentence, followed by a line
+    that does not start a new item, is joined with a space ("\\n" -> " ",
+    so offsets do not move)."""
+    from pipeline.read._base import ITEM_START, SENTENCE_END
+
+    lines = list(_lines(text))
+    lens = sorted(e - s for s, e, _ in lines if text[s:e].strip())
+    if len(lens) < 10:
+        return []
+    width = lens[int(len(lens) * 0.9)]
+    band = sum(1 for n in lens if 0.8 * width <= n <= 1.1 * width) / len(lens)
+    if not (40 <= width <= 130 and band >= 0.4):
+        return []
+    edits = []
+    for (s, e, full), (s2, e2, _) in zip(lines, lines[1:]):
+        cur = text[s:e].rstrip()
+        nxt = text[s2:e2].strip()
+        if not cur or not nxt or full == e:
+            continue
+        if not any(c.isalnum() for c in nxt) or not any(c.isalnum() for c in cur):
+            continue  # a rule line "______" is never joined
+        if len(cur) >= 0.8 * width and not ITEM_START.match(nxt) and (
+                not SENTENCE_END.search(cur) or nxt[:1].islower()):
+            edits.append((e, e + 1, " "))
+    return edits
+
+
 STEPS = {
     "nfc": step_nfc,
     "line_endings": step_line_endings,
@@ -260,8 +291,9 @@ STEPS = {
     "dup_lines": step_dup_lines,
     "strip_lines": step_strip_lines,
     "blank_lines": step_blank_lines,
+    "unwrap": step_unwrap,
 }
-DEFAULT_STEPS = tuple(STEPS)
+DEFAULT_STEPS = ("nfc", "line_endings", "invisible", "clutter", "markdown", "dup_lines", "strip_lines", "blank_lines")
 
 
 def clean(text: str, steps=DEFAULT_STEPS) -> Cleaned:

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipeline import data
-from pipeline.read._base import FormatProblem
+from pipeline.read._base import ITEM_START, SENTENCE_END, FormatProblem
 
 
 class PdfProblem(FormatProblem):
@@ -43,12 +43,6 @@ class Row:
 
 MOTTO = re.compile(r"CỘNG\s*H(?:ÒA|OÀ)\s*XÃ\s*HỘI|ĐẢNG\s*CỘNG\s*SẢN\s*VIỆT\s*NAM")
 DATE_LINE = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}", re.I)
-ITEM_START = re.compile(
-    r"^(?:[-–—+•*·▪●○◦]\s|[-–—+]\S|\d{1,3}(?:\.\d{1,3})*[.)/]\s|\d{1,3}(?:\.\d{1,3})+\s|[a-zđ]\)\s|[a-zđ]\.\s|"
-    r"[IVXLC]{1,6}[.)/-]\s|(?:Điều|Chương|Mục|Phần|Phụ lục|PHỤ LỤC|CHƯƠNG|MỤC|PHẦN)\s+[\dIVXLC]+|"
-    r"(?:Nơi nhận|Kính gửi|Căn cứ|Thực hiện|Số|TM\.|KT\.|TL\.|TUQ\.|Q\.)\b)"
-)
-SENTENCE_END = re.compile(r"[.:;!?…]['\"”’)]*$|\./\.?$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -351,6 +345,7 @@ def _join_rows(rows: list[Row]) -> str:
                 and not (pitch and prev.page == r.page and r.top - prev.top > 1.6 * pitch)
                 and (not SENTENCE_END.search(prev.text.strip()) or text[:1].islower())
                 and not ITEM_START.match(text)
+                and any(c.isalnum() for c in text) and any(c.isalnum() for c in prev.text)
             )
             out.append(" " if join else "\n")
         out.append(text)
