@@ -126,6 +126,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _clean_name(s: str) -> str:
     s = re.sub(r"\s+", " ", s).strip(" ,;:.-–")
+    s = re.sub(r"\s+(?:nơi|mà|thì|sẽ|đã|đang|cũng|đều|tự)$", "", s)
     s = _cfg()["strip_front"].sub("", s)
     return s.strip(" ,;:.-–")
 
@@ -516,24 +517,70 @@ def _table_units(text: str, s: int, e: int) -> list[Unit]:
 def _columns(hdr: list[str]) -> Optional[dict]:
     cols = {}
     for k, h in enumerate(hdr):
-        if "nội dung" in h or "nhiệm vụ" in h or "tên" in h and "content" not in cols:
+        if k == 0 and _HDR_RE.match(h):
+            cols["tt"] = 0
+            continue
+        if ("nội dung" in h or "nhiệm vụ" in h or "tên" in h or "chỉ tiêu" in h) and "content" not in cols:
             cols.setdefault("content", k)
+            if "chỉ tiêu" in h:
+                cols["target"] = True
         elif "chủ trì" in h or "thực hiện" in h and "phối hợp" not in h and "thời" not in h:
             cols.setdefault("lead", k)
         elif "phối hợp" in h:
             cols.setdefault("partner", k)
         elif "thời" in h or "tiến độ" in h or "hạn" in h:
             cols.setdefault("time", k)
-    if "content" not in cols:
+    if "content" not in cols or "lead" not in cols:
         return None
     return cols
+
+
+def _pipe_cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Cell spans of a markdown table row "| a | b |" (trimmed)."""
+    out = []
+    bars = [i for i in range(a, b) if text[i] == "|"]
+    for x, y in zip(bars, bars[1:]):
+        cs, ce = _trim(text, x + 1, y)
+        out.append((cs, max(cs, ce)))
+    return out
+
+
+def _pipe_table_units(text: str, s: int, e: int) -> list[Unit]:
+    """Rows of markdown tables ("| TT | Tên nhiệm vụ | Cơ quan chủ trì | … |")."""
+    units: list[Unit] = []
+    cols = None
+    for m in re.finditer(r"(?m)^[ \t]*\|.*\|[ \t]*$", text[s:e]):
+        a, b = s + m.start(), s + m.end()
+        cells = _pipe_cells(text, a, b)
+        vals = [text[x:y].strip() for x, y in cells]
+        if not vals:
+            continue
+        if all(re.fullmatch(r":?-{2,}:?", v or "--") for v in vals):
+            continue
+        if _HDR_RE.match(vals[0].lower()):
+            cols = _columns([v.lower() for v in vals])
+            continue
+        if not cols or not re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*\.?", vals[0]):
+            continue
+        ci = cols["content"]
+        if ci >= len(cells) or cells[ci][1] <= cells[ci][0]:
+            continue
+        u = Unit(cells[ci][0], cells[ci][1], section=vals[0].rstrip("."),
+                 ctx="table_target" if cols.get("target") else "table", in_list=True)
+        for key in ("lead", "partner", "time"):
+            k = cols.get(key)
+            if k is not None and k < len(cells) and cells[k][1] > cells[k][0]:
+                u.attrs[key] = [cells[k]]
+                u.attrs.setdefault("spans", []).append(cells[k])
+        units.append(u)
+    return units
 
 
 def _row_unit(text: str, cells: list, cols: dict, rownum: str) -> Optional[Unit]:
     if not cells:
         return None
     cs, ce = cells[0]
-    u = Unit(cs, ce, section=rownum, ctx="table", in_list=True)
+    u = Unit(cs, ce, section=rownum, ctx="table_target" if cols.get("target") else "table", in_list=True)
     rest = cells[1:]
     # lead, partner: the next cells that are not times; time: the first time-like cell
     names = []
@@ -737,10 +784,51 @@ def candidate_units(text: str, parsed=None) -> tuple[list[Unit], int, Optional[s
         if r:
             carry = r
 
+    # a document attached after the signature ("KẾ HOẠCH … (Kèm theo Quyết định …)")
+    att = _attached_start(text, be)
+    if att is not None:
+        att_end = app if app is not None and app > att else len(text)
+        asecs = parse_structure(text, att, att_end)
+        first = asecs[0].start if asecs else att_end
+        carry2: tuple = ([], None)
+        for ps, pe in paragraphs(text, att, first):
+            ps, pe = _trim(text, ps, pe)
+            if pe <= ps:
+                continue
+            if text[pe - 1] == ":":
+                la = lead_in_actor(text, ps, pe)
+                if la:
+                    carry2 = (la, (ps, pe))
+                continue
+            _preamble(w, text, ps, pe, False)
+        for sec in asecs:
+            r = w.section(sec, "operative", carry2[0], carry2[1])
+            if r:
+                carry2 = r
     units = w.units
     if app is not None:
         units = units + _table_units(text, app, len(text))
+    units = units + _pipe_table_units(text, hs, len(text))
     return units, hs, anchor
+
+
+_ATTACHED_RE = re.compile(
+    r"(?m)^[ \t]*(?:KẾ HOẠCH|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|QUY CHẾ|QUY ĐỊNH|ĐỀ ÁN|HƯỚNG DẪN|PHƯƠNG ÁN|ĐIỀU LỆ|"
+    r"CHIẾN LƯỢC|NỘI QUY|QUY TRÌNH)\b"
+)
+
+
+def _attached_start(text: str, be: int) -> Optional[int]:
+    """Start of a document attached after the signature block, if any."""
+    if be >= len(text) - 200:
+        return None
+    m = _ATTACHED_RE.search(text, be)
+    if not m:
+        return None
+    # the attached title sits within the first lines after the signature
+    if text.count("\n", be, m.start()) > 60:
+        return None
+    return m.start()
 
 
 def _preamble(w: _Walker, text: str, ps: int, pe: int, narrative: bool):
@@ -758,7 +846,7 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     t = text[u.start:u.end]
     if cfg["skip"].search(t[:60]):
         return None
-    if u.ctx != "table" and len(t) < 60 and t[-1] not in ".;!?…" and not cfg["verbs"].search(t):
+    if not u.ctx.startswith("table") and len(t) < 60 and t[-1] not in ".;!?…" and not cfg["verbs"].search(t):
         return None
     names, span, by_cue = actor_at(text, u.start, u.end)
     body_start = span[1] if span else _skip_openers(text, u.start, u.end)
@@ -791,6 +879,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
             return None
 
     kind = _kind_rules(text, u, body_start)
+    if kind is None and u.ctx == "table_target":
+        kind = "target"
     if kind is None and u.ctx in ("operative", "table"):
         kind = "task"  # an item of an operative list: a task unless a rule says otherwise
     if kind is None:

@@ -85,13 +85,19 @@ class Section:
         return text[self.heading_start:self.heading_end]
 
 
+_FURNITURE_RE = re.compile(r"(?:CÔNG BÁO/.*|Trang \d+.*|\d{1,3})")
+
+
 def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tuple[int, int]]:
-    """Spans of the paragraphs of ``text[start:end]``: non-empty lines, wrapped lines joined."""
+    """Spans of the paragraphs of ``text[start:end]``: non-empty lines, wrapped lines joined.
+
+    Page furniture between two halves of a wrapped sentence ("CÔNG BÁO/Số …", a page
+    number) is stepped over.
+    """
     if end is None:
         end = len(text)
-    out: list[list[int]] = []
+    lines: list[tuple[int, int]] = []
     pos = start
-    prev_blank = True
     while pos < end:
         nl = text.find("\n", pos, end)
         le = end if nl < 0 else nl
@@ -100,28 +106,48 @@ def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tup
             s += 1
         while e > s and text[e - 1] in " \t\r":
             e -= 1
-        if s < e:
-            if out and (not prev_blank or text[s].islower()) and _continues(text, out[-1][0], out[-1][1], s, e):
-                out[-1][1] = e
-            else:
-                out.append([s, e])
-            prev_blank = False
-        else:
-            prev_blank = True
+        lines.append((s, e))
         pos = le + 1
+    out: list[list[int]] = []
+    prev_blank = True
+    n = len(lines)
+    i = 0
+    while i < n:
+        s, e = lines[i]
+        if s >= e:
+            prev_blank = True
+            i += 1
+            continue
+        if out and text[out[-1][1] - 1] not in _END_PUNCT and _FURNITURE_RE.fullmatch(text, s, e):
+            # furniture inside a sentence: skip it when the sentence goes on in lower case
+            j = i + 1
+            while j < n and (lines[j][0] >= lines[j][1] or _FURNITURE_RE.fullmatch(text, *lines[j])):
+                j += 1
+            if j < n and text[lines[j][0]].islower():
+                s, e = lines[j]
+                out[-1][1] = e
+                prev_blank = False
+                i = j + 1
+                continue
+        if out and (not prev_blank or text[s].islower()) and _continues(text, out[-1][0], out[-1][1], s, e):
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+        prev_blank = False
+        i += 1
     return [(a, b) for a, b in out]
 
 
 def _continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
     """Does the line ``text[s:e]`` continue the paragraph ``text[ps:pe]``?"""
     last = text[pe - 1]
-    if last in _END_PUNCT or last in "\"”’)»":
-        return False
     if _marker_at(text, s, e) is not None:
         return False
     first = text[s]
-    if first.islower():
+    if first.islower() and last != ":":
         return True
+    if last in _END_PUNCT or last in "\"”’)»":
+        return False
     if last in ",(-–":
         return True
     m = re.search(r"(\w+)$", text[ps:pe])
