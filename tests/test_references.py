@@ -290,12 +290,20 @@ RELATIONS = [
     ("Khi có Quyết định mới thay thế Quyết định số 118/2008/QĐ-TTg thì thực hiện theo.", "cites"),
     ("Các đơn vị căn cứ vào Hướng dẫn số 42-HD/BTCTW để tổ chức thực hiện.", "cites"),
     ("Thực hiện chỉ đạo của Thủ tướng Chính phủ tại Công văn số 55/VPCP-KGVX, UBND tỉnh yêu cầu:", "implements"),
+    ("Căn cứ vào Luật Đất đai năm 2024;", "based_on"),
+    ("Bộ trưởng Bộ Công Thương ban hành Thông tư sửa đổi, bổ sung một số điều của Thông tư số 07/2025/TT-BCT.",
+     "amends"),
 ]
 
 
 @pytest.mark.parametrize("text,relation", RELATIONS)
 def test_relations(text, relation):
     assert one(text).relation == relation
+
+
+def test_based_on_line_with_a_title():
+    t = "Căn cứ Nghị định số 5/2025/NĐ-CP về sửa đổi một số điều của Nghị định số 1/2020/NĐ-CP;"
+    assert [r.relation for r in refs(t)] == ["based_on", "cites"]
 
 
 def test_list_shares_its_cue():

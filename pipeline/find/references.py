@@ -287,8 +287,11 @@ _CUE_REL = {" ".join(c.casefold().split()): r for c, r in _CUES}
 _ASSESS_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("assessment", [])) + r")(?!\w)", re.I)
 _SELF_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("self_words", [])) + r")(?!\w)", re.I)
 _MAX_GAP = int(_R.get("max_gap_words", 6))
+# "Bộ trưởng … ban hành Thông tư sửa đổi … Thông tư số …": the document's own promulgation formula
+_SELF_ISSUE_RE = re.compile(r"(?i:ban\s+hành)\s+(?:" + _TYPEWORD_ALT + r")\s*\Z")
 _WHERE = {w.casefold() for w in _R.get("where", [])}
-_BASED_ON_LINE_RE = re.compile(r"(?:" + _alt(_case_variants(_R.get("based_on", []))) + r")(?!\s+(?i:vào))")
+_BASED_ON_LINE_RE = re.compile(r"(?:" + _alt([w[:1].upper() + w[1:] for w in _R.get("based_on", [])] +
+                                             [w.upper() for w in _R.get("based_on", [])]) + r")(?!\w)")
 _WORD_RE = re.compile(r"\w+")
 _LIST_GAP_RE = re.compile(r"[\s,;]*(?:(?i:và)\s+)?")
 _SENT_END_RE = re.compile(r"[.!?](?=\s)|\n\s*\n|;\s*\n|:\s*\n")
@@ -854,7 +857,7 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
             all(x.group("c").casefold() in _WHERE or x is first for x in cues if x.start() >= first.start()) and \
             len(_WORD_RE.findall(gap[first.end():c.start()])) <= 12:
         return "based_on" if based_line else "implements"
-    if based_line and rel != "cites":
+    if based_line and (gap0 + c.start() <= line_start + 8 or rel in ("based_on", "implements")):
         return "based_on"
     between = len(_WORD_RE.findall(gap[c.end():]))
     if rel == "implements":
@@ -868,7 +871,8 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
         if between > 3:
             return "cites"
         head = s[sent0:gap0 + c.start()]
-        if m.start < header_end or _SELF_RE.search(head) or re.match(r"\s*(?:\d+[.)]\s*)?$", head):
+        if m.start < header_end or _SELF_RE.search(head) or re.match(r"\s*(?:\d+[.)]\s*)?$", head) or \
+                _SELF_ISSUE_RE.search(head):
             return rel
         return "cites"
     return "cites"  # a cites cue, or "căn cứ" inside a sentence
