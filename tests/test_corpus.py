@@ -174,3 +174,34 @@ def test_same_symbol_two_provinces():
     assert len(cited) >= 2
     places = [p for ps in cited.values() for p in ps]
     assert len(set(places)) >= 2
+
+
+
+SHARED = ROOT.parent / "shared"
+_CITATION = re.compile(r"\bsố\s*\d|\bngày\s+\d")
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFC", text).lower()))
+
+
+def test_samples_copy_no_sentence_from_shared():
+    """The samples are our own writing: no sentence of 12+ words occurs in ../shared.
+
+    Sentences that cite a document by number or date are exempt: the samples
+    cite real national documents by their official titles on purpose.
+    """
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    theirs = " | ".join(_words(p.read_text(encoding="utf-8", errors="replace"))
+                        for folder in ("seeds", "external-corpus")
+                        for p in sorted((SHARED / folder).glob("*.txt")))
+    if not theirs:
+        pytest.skip("no shared texts")
+    copied = []
+    for stem in STEMS:
+        for sent in re.split(r"[.;:!?\n]+", (SAMPLES / f"{stem}.txt").read_text(encoding="utf-8")):
+            w = _words(sent)
+            if len(w.split()) >= 12 and not _CITATION.search(sent) and w in theirs:
+                copied.append((stem, sent.strip()[:80]))
+    assert not copied
