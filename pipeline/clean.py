@@ -11,7 +11,9 @@ Steps (in the default order):
     strip_lines    leading / trailing spaces and tabs of each line
     blank_lines    runs of blank lines squeezed to one blank line; leading and
                    trailing blank lines dropped
-    unwrap         (optional, not default) hard-wrapped lines re-joined
+    unwrap         hard-wrapped lines (a text extracted from a PDF elsewhere,
+                   most lines near one width) re-joined: "\\n" -> " ", offsets
+                   unchanged; a text without such wrapping is left alone
 
 Nothing else is changed: punctuation spacing, body text and line breaks inside
 paragraphs stay as they were.
@@ -253,7 +255,7 @@ def step_blank_lines(text: str) -> list[Edit]:
 
 
 def step_unwrap(text: str) -> list[Edit]:
-    """Optional (not in DEFAULT_STEPS): re-join the hard-wrapped lines of a text
+    """Re-join the hard-wrapped lines of a text
     extracted from a PDF elsewhere (most lines near one width, e.g. 80 chars).
     A line near that width that does not end a sentence, followed by a line
     that does not start a new item, is joined with a space ("\\n" -> " ",
@@ -293,7 +295,7 @@ STEPS = {
     "blank_lines": step_blank_lines,
     "unwrap": step_unwrap,
 }
-DEFAULT_STEPS = ("nfc", "line_endings", "invisible", "clutter", "markdown", "dup_lines", "strip_lines", "blank_lines")
+DEFAULT_STEPS = tuple(STEPS)
 
 
 def clean(text: str, steps=DEFAULT_STEPS) -> Cleaned:

@@ -107,12 +107,12 @@ def test_seeds_lose_only_clutter():
         assert len(c.text) > 0.8 * len(src.strip()), f.name
 
 
-def test_optional_unwrap_rejoins_hard_wrapped_text():
+def test_unwrap_rejoins_hard_wrapped_text():
     import textwrap
 
     paras = [R.SAMPLE.split("\n")[8], R.SAMPLE.split("\n")[9], R.SAMPLE.split("\n")[10], R.SAMPLE.split("\n")[11]]
     wrapped = "\n".join(textwrap.fill(p, 78) for p in paras) + "\n"
-    c = clean(wrapped, steps=list(clean.__defaults__[0]) + ["unwrap"])
+    c = clean(wrapped)
     assert c.text == "\n".join(paras) + "\n"
     assert "unwrap" in c.steps and len(c.text) == len(wrapped)
     # a text with long paragraph lines is left alone
