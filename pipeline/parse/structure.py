@@ -108,6 +108,7 @@ def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tup
             e -= 1
         lines.append((s, e))
         pos = le + 1
+    wrapped = _hard_wrapped(text, lines)
     out: list[list[int]] = []
     prev_blank = True
     n = len(lines)
@@ -129,13 +130,29 @@ def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tup
                 prev_blank = False
                 i = j + 1
                 continue
-        if out and (not prev_blank or text[s].islower()) and _continues(text, out[-1][0], out[-1][1], s, e):
+        if out and (not prev_blank or text[s].islower()) and (
+            _continues(text, out[-1][0], out[-1][1], s, e)
+            or (wrapped and not prev_blank and lines[i - 1][1] - lines[i - 1][0] >= 45
+                and text[out[-1][1] - 1] not in _END_PUNCT and _marker_at(text, s, e) is None)
+        ):
             out[-1][1] = e
         else:
             out.append([s, e])
         prev_blank = False
         i += 1
     return [(a, b) for a, b in out]
+
+
+def _hard_wrapped(text: str, lines: list) -> bool:
+    """Is this text wrapped at a fixed width (a PDF's lines), not one paragraph a line?"""
+    long = open_end = 0
+    for (s, e), (s2, e2) in zip(lines, lines[1:]):
+        if e - s < 40 or s2 >= e2:
+            continue
+        long += 1
+        if text[e - 1] not in _END_PUNCT and _marker_at(text, s2, e2) is None:
+            open_end += 1
+    return long >= 10 and open_end > 0.4 * long
 
 
 def _continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
@@ -189,9 +206,17 @@ def _roman_ok(label: str, seg: str, m) -> bool:
 def _label_path(stack: list[Section], label: str, kind: str) -> str:
     parts = [s.label for s in stack if s.kind not in ("dash", "plus", "bullet", "star")]
     if kind not in ("dash", "plus", "bullet", "star"):
+        # "1.2" under "1": the number already carries its parent
+        while parts and label.startswith(parts[-1] + "."):
+            parts.pop()
         parts.append(label)
     return ".".join(parts)
 
+
+_DOC_TITLE_RE = re.compile(
+    r"(?:KẾ HOẠCH|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|QUY CHẾ|QUY ĐỊNH|ĐỀ ÁN|HƯỚNG DẪN|PHƯƠNG ÁN|ĐIỀU LỆ|CHIẾN LƯỢC|"
+    r"PHỤ LỤC|DANH MỤC)(?:[^a-zà-ỹđ]*)$"
+)
 
 _RANK = {"part": 0, "chapter": 1, "muc": 2, "article": 3, "roman": 4, "num0": 5, "num1": 6, "num2": 7,
          "num3": 8, "clause": 9, "ordinal": 10, "alpha": 11, "dash": 12, "plus": 13, "bullet": 14, "star": 15}
@@ -230,6 +255,9 @@ def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> lis
     stack: list[Section] = []
     for ps, pe in paras:
         mk = _marker_at(text, ps, pe)
+        if mk is None and _DOC_TITLE_RE.match(text, ps, pe):
+            stack = []  # a new document (an attached plan or programme) starts
+            continue
         if mk is None:
             if stack:
                 top = stack[-1]
