@@ -112,6 +112,23 @@ def test_pdf_like_text_in_legacy_font_detected_without_font_names(tmp_path):
     assert src.text.rstrip("\n").split("\n") == R.SAMPLE.split("\n")[7:12]
 
 
+def test_text_box_lines_are_read(tmp_path):
+    from docx.oxml import parse_xml
+
+    doc = docx.Document()
+    p = doc.add_paragraph()
+    box = parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox><w:txbxContent>'
+        '<w:p><w:r><w:t>ỦY BAN NHÂN DÂN</w:t></w:r></w:p><w:p><w:r><w:t>Số: 27/CT-UBND</w:t></w:r></w:p>'
+        '</w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    p._p.append(box)
+    doc.add_paragraph("CHỈ THỊ")
+    f = tmp_path / "box.docx"
+    doc.save(f)
+    assert read_path(f).text.rstrip("\n").split("\n") == ["ỦY BAN NHÂN DÂN", "Số: 27/CT-UBND", "CHỈ THỊ"]
+
+
 def _err(path) -> str:
     with pytest.raises(ReadError) as ei:
         read_path(path)
@@ -131,6 +148,11 @@ def test_zip_that_is_not_a_docx(tmp_path):
         z.writestr("ghichu.txt", "không phải văn bản Word")
     (tmp_path / "z.docx").write_bytes(buf.getvalue())
     assert "not a .docx" in _err(tmp_path / "z.docx")
+
+
+def test_rtf(tmp_path):
+    (tmp_path / "a.rtf").write_bytes(b"{\\rtf1\\ansi Chi thi}")
+    assert "RTF" in _err(tmp_path / "a.rtf")
 
 
 def test_old_word_doc(tmp_path):

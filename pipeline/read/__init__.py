@@ -71,6 +71,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "docx"  # the docx reader tells a zip that is not a Word document
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     if ext in (".pdf", ".docx") and not _looks_like_text(head):
         return ext[1:]  # the reader reports it corrupt
     low = head.lower()
@@ -106,6 +108,8 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> Source:
             from pipeline.read.text import decode_bytes
 
             text, enc = decode_bytes(data)
+        elif fmt == "rtf":
+            raise ReadError(name, "RTF document not supported: save it as .docx or PDF")
         elif fmt == "ole":
             raise ReadError(name, "old Word .doc or encrypted Office file: save it as .docx or PDF")
         else:

@@ -178,6 +178,31 @@ def _para_text(paragraph) -> str:
     return "".join(parts) if legacy_seen else paragraph.text
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _textboxes(paragraph) -> list[str]:
+    """Lines of the text boxes anchored in a paragraph (some headers sit in
+    text boxes); the fallback copy Word stores beside a box is skipped."""
+    lines: list[str] = []
+    p = paragraph._p
+    for box in p.iter(_W + "txbxContent"):
+        anc = box.getparent()
+        skip = False
+        while anc is not None and anc is not p:
+            if anc.tag == _MC_FALLBACK:
+                skip = True
+                break
+            anc = anc.getparent()
+        if skip:
+            continue
+        for bp in box.iter(_W + "p"):
+            t = "".join(x.text or "" for x in bp.iter(_W + "t"))
+            if t.strip():
+                lines.append(t)
+    return lines
+
+
 def _cell_lines(cell, out: list[str], numbering) -> None:
     for block in cell.iter_inner_content():
         _block(block, out, numbering)
@@ -196,6 +221,7 @@ def _block(block, out: list[str], numbering=None) -> None:
                 seen.add(key)
                 _cell_lines(cell, out, numbering)
     else:
+        out.extend(_textboxes(block))
         text = _para_text(block)  # soft line breaks inside a paragraph come out as "\n"
         label = numbering.label(block) if numbering is not None and text.strip() else ""
         out.append(f"{label} {text}" if label else text)
