@@ -47,6 +47,15 @@ class Cleaned:
             return self.offsets[-1]
         return self.offsets[i]
 
+    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        """The input-text span of the clean-text span ``[start, end)``: it ends
+        right after the source of its last character, so clutter removed just
+        after the span is not included."""
+        if end <= start:
+            j = self.to_source(start)
+            return j, j
+        return self.to_source(start), self.to_source(end - 1) + 1
+
     def from_source(self, j: int) -> int:
         """The first clean-text offset whose source offset is >= ``j``."""
         if not self.offsets:
