@@ -838,7 +838,7 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
         gap0 = max(sent0, prev.end, prev.title_end if prev.title_end <= m.start else -1)
     else:
         gap0 = sent0
-    gap = s[gap0:m.start]
+    gap = _ALIAS_RE.sub(lambda a: " " * len(a.group()), s[gap0:m.start])
     cues = list(_CUE_RE.finditer(gap))
     if not cues:
         if based_line:
@@ -857,7 +857,7 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
             all(x.group("c").casefold() in _WHERE or x is first for x in cues if x.start() >= first.start()) and \
             len(_WORD_RE.findall(gap[first.end():c.start()])) <= 12:
         return "based_on" if based_line else "implements"
-    if based_line and (gap0 + c.start() <= line_start + 8 or rel in ("based_on", "implements")):
+    if based_line and gap0 + c.start() <= line_start + 8:
         return "based_on"
     between = len(_WORD_RE.findall(gap[c.end():]))
     if rel == "implements":
