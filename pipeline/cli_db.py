@@ -130,9 +130,10 @@ def register(app) -> None:
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
             return
         t = Table(title=f"{len(rows)} documents")
-        for c, kw in (("id", {"justify": "right"}), ("type", {}), ("symbol", {}), ("date", {}), ("issuer", {}),
-                      ("title", {}), ("#refs", {"justify": "right"}), ("#obligations", {"justify": "right"}),
-                      ("versions", {"justify": "right"})):
+        nw = {"no_wrap": True}
+        num = {"justify": "right", "no_wrap": True}
+        for c, kw in (("id", num), ("type", {}), ("symbol", nw), ("date", nw), ("issuer", {"ratio": 1}),
+                      ("title", {"ratio": 2}), ("#refs", num), ("#obligations", num), ("versions", num)):
             t.add_column(c, **kw)
         for r in rows:
             sym = (r["symbol"] or "") + (" (superseded)" if r["superseded"] else "")
