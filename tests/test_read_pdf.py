@@ -120,6 +120,16 @@ def test_ruled_table_one_cell_per_line(tmp_path):
     assert src.text.rstrip("\n").split("\n") == before + [c for r in table for c in r] + after
 
 
+def test_ruled_header_table_keeps_cell_lines(tmp_path):
+    """A header drawn as a ruled two-row table: each cell's lines stay lines."""
+    table = [["ỦY BAN NHÂN DÂN\nTỈNH BÌNH NGUYÊN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"],
+             ["Số: 27/CT-UBND", "Bình Nguyên, ngày 14 tháng 8 năm 2025"]]
+    src = read_path(R.pdf_with_table(tmp_path / "h.pdf", [], table, ["CHỈ THỊ"], font=FONT))
+    assert src.text.rstrip("\n").split("\n") == [
+        "ỦY BAN NHÂN DÂN", "TỈNH BÌNH NGUYÊN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Số: 27/CT-UBND", "Bình Nguyên, ngày 14 tháng 8 năm 2025", "CHỈ THỊ"]
+
+
 # ------------------------------------------------------------------ bad PDFs
 def _err(path) -> str:
     with pytest.raises(ReadError) as ei:

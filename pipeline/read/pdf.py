@@ -112,15 +112,21 @@ def _tables(page, words: list, page_no: int) -> tuple[list[Row], list]:
         if len(cells) < 2 or max((len(r) for r in cells), default=0) < 2:
             continue
         x0, top, x1, bottom = t.bbox
+        # a ruled header table (issuer | motto) keeps the lines inside its cells
+        header_like = page_no <= 1 and top < float(page.height) * 0.3 and any(
+            c and MOTTO.search(_nfc(" ".join(c.split()))) for r in cells for c in r)
         y = top
         for r in cells:
             for c in r:
                 if c is None:
                     continue  # a merged cell, read once
-                text = _nfc(" ".join(c.split()))
-                if text:
-                    y += 0.001
-                    rows.append(Row(text=text, x0=x0, x1=x1, top=y, bottom=y, words=[], page=page_no, no_join=True))
+                parts = c.split("\n") if header_like else [c]
+                for part in parts:
+                    text = _nfc(" ".join(part.split()))
+                    if text:
+                        y += 0.001
+                        rows.append(Row(text=text, x0=x0, x1=x1, top=y, bottom=y, words=[], page=page_no,
+                                        no_join=True))
         words = [w for w in words if not (w["x0"] >= x0 - 1 and w["x1"] <= x1 + 1
                                           and w["top"] >= top - 1 and w["bottom"] <= bottom + 1)]
     return rows, words
