@@ -118,6 +118,11 @@ def test_issuer_stops_before_other_words():
     assert r.issuer == "Bộ Giáo dục và Đào tạo"
 
 
+def test_hard_wrapped_mention():
+    r = one("Thực hiện Nghị quyết số 57\n-NQ/TW ngày\n22/12/2024 của\nBộ Chính trị về chuyển đổi số.")
+    assert (r.symbol, r.date, r.issuer) == ("57-NQ/TW", "2024-12-22", "Bộ Chính trị")
+
+
 def test_wrapped_date_and_issuer():
     r = one("Thực hiện Kết luận số 34-KL/TW ngày 18\ntháng 5 năm 2026 của Bộ Chính\ntrị về sắp xếp thôn.")
     assert r.date == "2026-05-18"
