@@ -22,6 +22,8 @@ import re
 import threading
 from typing import Optional
 
+from spacy.attrs import IDX, IS_SPACE, LENGTH
+
 from pipeline.data import load
 from pipeline.records import Body
 
@@ -120,6 +122,9 @@ def _nlp_state() -> dict:
         st["place_heads"] = {p.lower() for p in data["suffixes"]["place_heads"]}
         st["stop_names"] = {s.split()[0] for s in data["suffixes"]["stop_names"]}
         st["weak_offices"] = {"lãnh đạo", "tập thể lãnh đạo"}
+        st["abbrs"] = set(load("abbreviations").get("abbr", {})) | {
+            p for p in heads["named"] if p.isupper() and " " not in p}
+        st["tail_only"] = {g.lower() for g in heads.get("generic_tail_only", [])}
         st["need_tail"] = {v.lower() for p in heads.get("need_tail", []) for v in _variants(p, False)}
         st["labels"] = {k: nlp.vocab.strings[k] for k in ("NAMED", "OFFICE", "NAME", "ANY", "GEN", "LOC", "MOD")}
         # proper case of known phrases, for canonical names of ALL-CAPS headers
@@ -139,8 +144,11 @@ _LOWER_STOP = set(
     tổ chỉ lãnh kiểm báo xây rà đôn tiếp khẩn nghiên trình ban giao bố chịu quán căn đề nắm tăng đẩy tập
     nâng hoàn cập lập quản đánh phát cùng nhằm gồm như hoặc thì mà cho do bằng từ đến khi nếu này đó ngày
     số năm tháng quý chương kế nghị quyết chỉ thông hội đảm bảo thường sớm tích ngay kịp chấp xử theo
-    đối liên trực thuộc cấp những mọi toàn""".split()
+    đối liên trực thuộc cấp những mọi toàn chưa đang vẫn cũng không rất đều luôn mới sau trước nhưng
+    tỉnh huyện xã phường""".split()
 )
+# generic nouns that also start common words ("ban hành", "bộ máy", "hội nghị")
+_AMBIGUOUS = {"ban", "bộ", "hội", "ngành", "tổ chức"}
 _CAPS_OPEN = {"CỦA", "VÀ", "VỚI", "CHO", "CÁC", "GỬI", "TẠI"}
 _CONNECT = {"và", ",", "&", "-", "–", "—"}
 _OPEN_PREV = {"với", "cho", "của", "và", "giao", "nghị", "cầu", "tại", "đạo", "trì", ":", "(", ",", ";", "về", "hợp"}
@@ -157,12 +165,19 @@ class _Doc:
         doc = st["nlp"].make_doc(text)
         self.doc = doc
         self.text = text
-        self.words = [t.text for t in doc]
-        self.idx = [t.idx for t in doc]
-        self.n = len(self.words)
-        self.ends = [i + len(w) for i, w in zip(self.idx, self.words)]
-        self.space = [w.isspace() for w in self.words]
-        self.nl = [w.count("\n") if s else 0 for w, s in zip(self.words, self.space)]
+        # token offsets without making Token objects (that costs more than the tokenizer)
+        n = len(doc)
+        arr = doc.to_array([IDX, LENGTH, IS_SPACE])
+        self.idx = idx = arr[:, 0].tolist() if n else []
+        lens = arr[:, 1].tolist() if n else []
+        self.ends = ends = list(map(int.__add__, idx, lens))
+        self.words = words = list(map(text.__getitem__, map(slice, idx, ends)))
+        self.n = n
+        self.space = space = arr[:, 2].tolist() if n else []
+        nl = [0] * n
+        for i in [i for i, v in enumerate(space) if v]:
+            nl[i] = words[i].count("\n")
+        self.nl = nl
         at: dict[int, dict[int, int]] = {v: {} for v in st["labels"].values()}
         for mid, s, e in list(st["m_orth"](doc)) + list(st["m_lower"](doc)):
             d = at[mid]
@@ -218,6 +233,10 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return -1, nl
         return j, nl
 
+    def is_place_head(le: int) -> bool:
+        return words[le - 1].lower() in place_heads or (
+            le >= 2 and (words[le - 2] + " " + words[le - 1]).lower() in place_heads)
+
     def place_name(e: int) -> int:
         while True:
             j, nl = step(e, False)
@@ -258,7 +277,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 return e  # another body's head ("Ban Thường vụ" + "Tỉnh ủy"): chained by the caller
             if j in at["LOC"]:
                 le = at["LOC"][j]
-                if words[le - 1].lower() in place_heads:
+                if is_place_head(le):
                     le = place_name(le)
                 e = le
                 has_name = False
@@ -275,27 +294,32 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 k, nl2 = step(j + 1, False)
                 if k >= 0 and k in at["LOC"]:
                     le = at["LOC"][k]
-                    if words[le - 1].lower() in place_heads:
+                    if is_place_head(le):
                         le = place_name(le)
                     e = le
                     continue
                 return e
             if w in _CONNECT:
                 k, nl2 = step(j + 1, True)
-                if k < 0:
-                    return e
+                if k < 0 or D.head_at(k) >= at["NAME"].get(k, -1) > 0 or (k not in at["NAME"] and D.head_at(k) > 0):
+                    return e  # "… tỉnh và Công an tỉnh": a new body
                 if k in at["NAME"]:
                     e = at["NAME"][k]
                     has_name = True
                     continue
-                if has_name and names_ok and D.cap(k) and words[k] not in stop_names and D.head_at(k) < 0:
-                    e = cap_group(k)
-                    continue
+                if w in ("và", ",", "&") and k not in at["GEN"] and has_name and names_ok and D.cap(k) and words[k] not in stop_names and D.head_at(k) < 0:
+                    e2 = cap_group(k)
+                    if e2 > k:
+                        e = e2
+                        continue
                 return e
             if D.cap(j) and w not in stop_names and nl == 0 and names_ok:
                 if D.head_at(j) > 0:
                     return e  # chained by the caller
-                e = cap_group(j)
+                e2 = cap_group(j)
+                if e2 == j:
+                    return e
+                e = e2
                 has_name = True
                 continue
             return e
@@ -304,7 +328,10 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         """A capitalised syllable and at most one lowercase syllable after it ("Tư pháp", "Y tế")."""
         e = j + 1
         if words[j].isupper() and len(words[j]) > 1:
-            return e  # an abbreviation: "CCHC", "CHQS"
+            # an abbreviation ("CCHC", "CHQS"), not a word of an all-caps heading
+            return e if (words[j] in abbrs) else j
+        if words[j].isupper():
+            return j
         k, nl = step(e, False)
         if k == e and k < n and D.alpha(k) and not D.cap(k) and words[k] not in _LOWER_STOP and k not in at["LOC"] and k not in at["MOD"]:
             return k + 1
@@ -329,7 +356,8 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                         s2 = -1
                 if s2 >= 0:
                     e2 = body_from(s2) if D.head_at(s2) > 0 else generic_body(s2, forced=True)
-                    if e2 > 0:
+                    if e2 > 0 and not (s2 == j and e2 == at["GEN"].get(s2, -2) and words[s2].lower() in _AMBIGUOUS
+                                       and lower_word_after(e2)):
                         return e2
             off = " ".join(words[i:off_e]).lower()
             if off in st["weak_offices"]:
@@ -373,6 +401,10 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 return False  # "CÁN BỘ", "NHIỆM VỤ" in an all-caps heading
         return True
 
+    def lower_word_after(e: int) -> bool:
+        """A lowercase word follows directly ("ban" + "hành" is the verb "ban hành")."""
+        return e < n and not D.space[e] and D.alpha(e) and not D.cap(e) and e not in at["LOC"] and e not in at["MOD"]
+
     def tail_office(e: int) -> int:
         return e
 
@@ -388,7 +420,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         if w.isupper() and len(w) > 1:
             return -1
         w = w.lower()
-        if w in gen_places and not quantified:
+        if (w in gen_places and not quantified) or w in st["tail_only"]:
             return -1
         e2 = tail(le, False, names_ok=False)
         if forced or quantified or (is_list and (prev < 0 or words[prev].lower() in _OPEN_PREV or D.nl[prev] or not D.alpha(prev))):
@@ -397,6 +429,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return e2  # "Cơ quan liên quan", "đơn vị có liên quan"
         return -1
 
+    abbrs = st["abbrs"] | {m["abbr"].split()[0] for m in _ABBR_RE.finditer(text)}
     starts = sorted(set(at["NAMED"]) | set(at["ANY"]) | set(at["OFFICE"]) | set(at["GEN"]))
     spans: list[tuple[int, int]] = []
     last = 0
@@ -569,9 +602,6 @@ def _proper_case(name: str) -> str:
 def canonical_body(name: str, definitions: dict | None = None) -> str:
     """The full name of a body: abbreviations expanded, spaces collapsed, new-style tone marks."""
     s = _ws(name)
-    letters = [c for c in s if c.isalpha()]
-    if len(letters) > 6 and all(c.isupper() for c in letters) and " " in s:
-        s = _proper_case(s)
     if definitions:
         rx = _abbr_re(tuple(definitions))
         if rx:
@@ -580,6 +610,9 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
     rx = _abbr_re(tuple(std))
     if rx:
         s = rx.sub(lambda m: std[m.group(0)], s)
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) > 6 and all(c.isupper() for c in letters) and " " in s:
+        s = _proper_case(s)
     s = new_style(s)
     first, _, rest = s.partition(" ")
     if first in ("Các", "Những", "Mỗi", "Từng", "Mọi") and rest:
@@ -609,10 +642,14 @@ def find_bodies(text: str, parsed=None) -> list[Body]:
     D, spans = _raw_spans(text)
     defs = find_definitions(text)
     out = []
+    memo: dict[str, str] = {}
     for s, e in spans:
         a, b = D.idx[s], D.ends[e - 1]
         t = text[a:b]
-        out.append(Body(text=t, start=a, end=b, canonical=canonical_body(t, defs)))
+        c = memo.get(t)
+        if c is None:
+            c = memo[t] = canonical_body(t, defs)
+        out.append(Body(text=t, start=a, end=b, canonical=c))
     _extend_short_names(out)
     _CACHE["text"] = text
     _CACHE["bodies"] = out

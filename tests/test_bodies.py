@@ -1,0 +1,210 @@
+"""Bodies: mentions, spans across line breaks, canonical names, definitions.
+Example sentences are our own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.find.bodies import bodies_in, canonical_body, find_bodies, find_definitions
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _bodies(text):
+    bs = find_bodies(text)
+    for b in bs:
+        assert text[b.start:b.end] == b.text
+    return [(b.text, b.canonical) for b in bs]
+
+
+# (sentence, [(mention as written, canonical)])
+CASES = [
+    (
+        "Sở Tư pháp chủ trì, phối hợp với Sở Tài chính và UBND cấp xã triển khai.",
+        [("Sở Tư pháp", "Sở Tư pháp"), ("Sở Tài chính", "Sở Tài chính"), ("UBND cấp xã", "Ủy ban nhân dân cấp xã")],
+    ),
+    (
+        "Giao Sở Nông nghiệp và\nMôi trường hướng dẫn các xã.",
+        [("Sở Nông nghiệp và\nMôi trường", "Sở Nông nghiệp và Môi trường"), ("các xã", "các xã")],
+    ),
+    (
+        "Đề nghị Ủy ban nhân dân\ntỉnh chỉ đạo thực hiện.",
+        [("Ủy ban nhân dân\ntỉnh", "Ủy ban nhân dân tỉnh")],
+    ),
+    (
+        "Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh yêu cầu các cấp ủy, tổ chức đảng thực hiện tốt.",
+        [
+            ("Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh", "Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh"),
+            ("các cấp ủy, tổ chức đảng", "các cấp ủy, tổ chức đảng"),
+        ],
+    ),
+    (
+        "Các Sở, ban, ngành, đơn vị và UBND cấp xã căn cứ chức năng, nhiệm vụ tổ chức thực hiện.",
+        [("Các Sở, ban, ngành, đơn vị", "các Sở, ban, ngành, đơn vị"), ("UBND cấp xã", "Ủy ban nhân dân cấp xã")],
+    ),
+    (
+        "Người đứng đầu các cơ quan, đơn vị, địa phương chịu trách nhiệm trước Chủ tịch UBND tỉnh.",
+        [
+            ("Người đứng đầu các cơ quan, đơn vị, địa phương", "Người đứng đầu các cơ quan, đơn vị, địa phương"),
+            ("Chủ tịch UBND tỉnh", "Chủ tịch Ủy ban nhân dân tỉnh"),
+        ],
+    ),
+    (
+        "Báo cáo UBND tỉnh (qua Sở Tư pháp) để tổng hợp.",
+        [("UBND tỉnh", "Ủy ban nhân dân tỉnh"), ("Sở Tư pháp", "Sở Tư pháp")],
+    ),
+    (
+        "Thường trực HĐND huyện, Ban Thường vụ HU và MTTQ huyện phối hợp giám sát.",
+        [
+            ("Thường trực HĐND huyện", "Thường trực Hội đồng nhân dân huyện"),
+            ("Ban Thường vụ HU", "Ban Thường vụ Huyện ủy"),
+            ("MTTQ huyện", "Mặt trận Tổ quốc huyện"),
+        ],
+    ),
+    (
+        "UBND thành phố Hải Phòng chưa báo cáo; Bộ CHQS tỉnh và Công an tỉnh phối hợp.",
+        [
+            ("UBND thành phố Hải Phòng", "Ủy ban nhân dân thành phố Hải Phòng"),
+            ("Bộ CHQS tỉnh", "Bộ Chỉ huy quân sự tỉnh"),
+            ("Công an tỉnh", "Công an tỉnh"),
+        ],
+    ),
+    (
+        "Sở Văn hóa, Thể thao và Du lịch cùng các cơ quan, đơn vị liên quan tổ chức.",
+        [
+            ("Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+            ("các cơ quan, đơn vị liên quan", "các cơ quan, đơn vị liên quan"),
+        ],
+    ),
+    (
+        "Đảng uỷ Chính phủ lãnh đạo; Ban Tuyên giáo và Dân vận Trung ương hướng dẫn.",
+        [
+            ("Đảng uỷ Chính phủ", "Đảng ủy Chính phủ"),
+            ("Ban Tuyên giáo và Dân vận Trung ương", "Ban Tuyên giáo và Dân vận Trung ương"),
+        ],
+    ),
+    (
+        "Văn phòng UBND tỉnh theo dõi; BCH Đoàn tỉnh và các TCCS đảng thực hiện.",
+        [
+            ("Văn phòng UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh"),
+            ("BCH Đoàn tỉnh", "Ban Chấp hành Đoàn tỉnh"),
+            ("các TCCS đảng", "các tổ chức cơ sở đảng"),
+        ],
+    ),
+    ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", [("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", "Ủy ban nhân dân tỉnh Lạng Sơn")]),
+    (
+        "Thủ trưởng cơ quan, ban, ngành thành phố và Giám đốc sở chịu trách nhiệm.",
+        [
+            ("Thủ trưởng cơ quan, ban, ngành thành phố", "Thủ trưởng cơ quan, ban, ngành thành phố"),
+            ("Giám đốc sở", "Giám đốc sở"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_bodies(text, expected):
+    assert _bodies(text) == expected
+
+
+# Words that look like heads but are not bodies here.
+NOT_BODIES = [
+    "Thủ tướng Chính phủ ban hành Chỉ thị số 10.",  # "ban hành" is a verb
+    "Luật Ban hành văn bản quy phạm pháp luật được sửa đổi.",
+    "Kế hoạch số 80-KH/TU ngày 02/3/2025.",  # "TU" inside a symbol
+    "NHIỆM VỤ VÀ GIẢI PHÁP",
+    "Nâng cao chất lượng đội ngũ cán bộ, công chức cơ sở.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_BODIES)
+def test_not_bodies(text):
+    got = _bodies(text)
+    assert [t for t, _ in got if t not in ("Thủ tướng Chính phủ",)] == []
+
+
+def test_person_name_is_not_part_of_a_body():
+    assert _bodies("Chủ tịch UBND tỉnh Nguyễn Văn An ký.") == [("Chủ tịch UBND tỉnh", "Chủ tịch Ủy ban nhân dân tỉnh")]
+
+
+# ---------------------------------------------------------------------------
+# abbreviations
+
+STANDARD = [
+    ("UBND tỉnh", "Ủy ban nhân dân tỉnh"),
+    ("HĐND huyện", "Hội đồng nhân dân huyện"),
+    ("Ban Thường vụ TU", "Ban Thường vụ Tỉnh ủy"),
+    ("BTV Đảng ủy", "Ban Thường vụ Đảng ủy"),
+    ("BCĐ tỉnh", "Ban Chỉ đạo tỉnh"),
+    ("ĐUK", "Đảng ủy Khối"),
+    ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
+    ("Sở NN&PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("các TCCS đảng", "các tổ chức cơ sở đảng"),
+    ("VPCP", "Văn phòng Chính phủ"),
+    ("Đảng uỷ Khối", "Đảng ủy Khối"),
+    ("Các cấp uỷ", "các cấp ủy"),
+    ("ỦY BAN NHÂN DÂN TỈNH BẮC GIANG", "Ủy ban nhân dân tỉnh Bắc Giang"),
+    ("Tu viện", "Tu viện"),  # only whole upper-case words are abbreviations
+]
+
+
+@pytest.mark.parametrize("name,canonical", STANDARD)
+def test_standard_abbreviations(name, canonical):
+    assert canonical_body(name) == canonical
+
+
+def test_document_definitions_expand_and_win():
+    text = (
+        "Đẩy mạnh cải cách hành chính (CCHC) trong toàn tỉnh. Giao Ban Chỉ đạo CCHC của tỉnh theo dõi.\n"
+        "Các sở, ban, ngành, đơn vị thuộc tỉnh (sau đây gọi tắt là cấp sở) xây dựng kế hoạch.\n"
+        "Tăng cường kỷ luật, kỷ cương hành chính (KLKCHC) đối với công chức."
+    )
+    defs = find_definitions(text)
+    assert defs["CCHC"] == "cải cách hành chính"
+    assert defs["KLKCHC"] == "kỷ luật, kỷ cương hành chính"
+    assert defs["cấp sở"] == "Các sở, ban, ngành, đơn vị thuộc tỉnh"
+    got = dict(_bodies(text))
+    assert got["Ban Chỉ đạo CCHC của tỉnh"] == "Ban Chỉ đạo cải cách hành chính của tỉnh"
+    assert canonical_body("Thủ trưởng cấp sở", defs) == "Thủ trưởng Các sở, ban, ngành, đơn vị thuộc tỉnh"
+    # a document's own meaning of a standard abbreviation wins
+    assert canonical_body("BCĐ", {"BCĐ": "Ban Chỉ đạo phòng, chống tham nhũng"}) == "Ban Chỉ đạo phòng, chống tham nhũng"
+
+
+def test_initials_must_match():
+    assert find_definitions("Tăng cường công tác kiểm tra (CCHC) hàng năm.") == {}
+    assert find_definitions("Ủy ban Mặt trận Tổ quốc (UBMTTQ) tỉnh") == {"UBMTTQ": "Ủy ban Mặt trận Tổ quốc"}
+    assert find_definitions("Sở Tài nguyên và Môi trường (TN&MT) chủ trì") == {"TN&MT": "Tài nguyên và Môi trường"}
+
+
+def test_short_name_takes_the_full_name_of_the_document():
+    text = "Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh chỉ đạo. Sau đó, Ban Thường vụ Đảng ủy Khối kiểm tra."
+    got = _bodies(text)
+    assert got[1] == ("Ban Thường vụ Đảng ủy Khối", "Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh")
+
+
+def test_bodies_in_span_uses_cache():
+    text = "Mở đầu. Sở Tư pháp chủ trì. Sở Nội vụ phối hợp. UBND tỉnh chỉ đạo."
+    all_ = find_bodies(text)
+    a = text.index("Sở Nội vụ")
+    inside = bodies_in(text, a, a + 30)
+    assert [b.text for b in inside] == ["Sở Nội vụ", "UBND tỉnh"] or [b.text for b in inside] == ["Sở Nội vụ"]
+    assert all(a <= b.start and b.end <= a + 30 for b in inside)
+    assert [b.text for b in bodies_in(text, 0, len(text))] == [b.text for b in all_]
+
+
+def test_real_texts_offsets_hold():
+    """On the shared corpus (when present): every body's text is the text at its offsets."""
+    texts = sorted((SHARED / "external-corpus").glob("*.txt"))[:10]
+    if not texts:
+        pytest.skip("../shared not present")
+    from pipeline.clean import clean
+
+    for p in texts:
+        t = clean(p.read_text(encoding="utf-8")).text
+        bs = find_bodies(t)
+        assert bs, p.name
+        for b in bs:
+            assert t[b.start:b.end] == b.text
+            assert "\n\n" not in b.text
+            assert b.canonical and "  " not in b.canonical
