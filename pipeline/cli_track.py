@@ -75,13 +75,13 @@ def _print_tasks(tasks, fmt: str, today: date, title: str = "Nhiệm vụ") -> N
     con.print(t)
 
 
-def _filters(session, body, status, due_before, due_after, overdue, doc, include_all, today):
+def _filters(session, body, status, due_before, due_after, overdue, doc, include_all, today, raw=False):
     from pipeline import track
 
     return track.query_tasks(
         session, body=body, status=status or None, due_before=_date_opt(due_before, "--due-before"),
         due_after=_date_opt(due_after, "--due-after"), overdue=overdue, doc=doc, include_vanished=include_all,
-        today=today,
+        today=today, raw=raw,
     )
 
 
@@ -107,7 +107,8 @@ def register(app) -> None:
         today = date.today()
         try:
             with track.open_session(db) as s:
-                ts = _filters(s, body, status, due_before, due_after, overdue, doc, include_all, today)
+                ts = _filters(s, body, status, due_before, due_after, overdue, doc, include_all, today,
+                              raw=fmt.lower() in ("json", "csv"))
                 _print_tasks(ts, fmt, today)
         except track.TaskError as e:
             _err(f"error: {e}")
@@ -254,7 +255,7 @@ def register(app) -> None:
         today = date.today()
         try:
             with track.open_session(db) as s:
-                ts = _filters(s, body, status, due_before, due_after, overdue, doc, include_all, today)
+                ts = _filters(s, body, status, due_before, due_after, overdue, doc, include_all, today, raw=True)
                 if fmt == "json":
                     out.write_text(track.tasks_json(ts, today) + "\n", encoding="utf-8")
                 else:

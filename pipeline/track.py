@@ -42,7 +42,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, or_, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, or_, select, type_coerce
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 try:  # the store owns Base and the engine; until it lands, a private fallback
@@ -103,6 +104,22 @@ def current_user() -> str:
 # tables
 
 
+class StrList(TypeDecorator):
+    """A list of names stored as one text ("\x1f"-separated): portable, and fast to read back."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return ""
+        return "\x1f".join(str(v).replace("\x1f", " ") for v in value)
+
+    def process_result_value(self, value, dialect):
+        return value.split("\x1f") if value else []
+
+
+
 class Task(Base):
     """One dated (or undated) unit of work from one obligation of one document."""
 
@@ -118,9 +135,9 @@ class Task(Base):
     kind: Mapped[str] = mapped_column(String(16), default="task")
     text: Mapped[str] = mapped_column(Text)
     norm: Mapped[str] = mapped_column(Text)
-    actors: Mapped[list] = mapped_column(JSON, default=list)  # as written
-    leads: Mapped[list] = mapped_column(JSON, default=list)  # canonical names
-    partners: Mapped[list] = mapped_column(JSON, default=list)  # canonical names
+    actors: Mapped[list] = mapped_column(StrList, default=list)  # as written
+    leads: Mapped[list] = mapped_column(StrList, default=list)  # canonical names
+    partners: Mapped[list] = mapped_column(StrList, default=list)  # canonical names
     lead_key: Mapped[str] = mapped_column(Text, default="")  # lowercased, \x1f-joined, for filtering
     partner_key: Mapped[str] = mapped_column(Text, default="")
     report_to: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
@@ -170,9 +187,17 @@ class TaskEvent(Base):
 TABLES = [Task.__table__, TaskEvent.__table__]
 
 
+_ENSURED: set = set()
+
+
 def ensure_tables(bind) -> None:
-    """Create the tracker's tables if they are missing (idempotent)."""
+    """Create the tracker's tables if they are missing (idempotent; once per engine)."""
+    eng = getattr(bind, "engine", bind)
+    key = (id(eng), str(getattr(eng, "url", "")))
+    if key in _ENSURED:
+        return
     Base.metadata.create_all(bind, tables=TABLES, checkfirst=True)
+    _ENSURED.add(key)
 
 
 def _default_url() -> str:
@@ -387,8 +412,8 @@ def _obligations(record) -> list[_Obl]:
     seen: dict[str, int] = {}
     for i, o in enumerate(_get(record, "obligations", None) or []):
         text = _get(o, "text", "") or ""
-        actors = list(_get(o, "actors", None) or [])
-        partners = list(_get(o, "partners", None) or [])
+        actors = [a for a in (_get(o, "actors", None) or []) if a and a.strip()]
+        partners = [p for p in (_get(o, "partners", None) or []) if p and p.strip()]
         rec = _get(o, "recurrence")
         period = _get(o, "period") or {}
         ob = _Obl(
@@ -629,12 +654,17 @@ def history(session: Session, task_id: int) -> list[TaskEvent]:
 
 def timeliness(task: Task, today: Optional[date] = None) -> Optional[str]:
     """``on_time`` / ``late`` (done after its due date) / ``overdue`` (not done, past due) / None."""
-    if task.status == "cancelled" or task.due is None:
+    return _timeliness(task.status, task.due, task.completed_at, today or date.today())
+
+
+def _timeliness(status: str, due, completed_at, today: date) -> Optional[str]:
+    """(dates as date/datetime objects or ISO strings)"""
+    if status == "cancelled" or due is None or due == "":
         return None
-    if task.status == "done":
-        done_day = task.completed_at.date() if task.completed_at else None
-        return "late" if done_day and done_day > task.due else "on_time"
-    return "overdue" if task.due < (today or date.today()) else "on_time"
+    due_s = _iso(due)
+    if status == "done":
+        return "late" if completed_at and _iso(completed_at) > due_s else "on_time"
+    return "overdue" if due_s < today.isoformat() else "on_time"
 
 
 # ---------------------------------------------------------------------------
@@ -685,6 +715,16 @@ def resolve_document(session: Session, ref) -> Optional[int]:
     return hit
 
 
+# what a listing reads (the rest stays in the database)
+_LIST_COLS = [c for c in Task.__table__.c if c.name not in ("norm", "current_fp", "recurrences", "created_at",
+                                                             "lead_key", "partner_key")]
+
+
+# the same, read raw (dates as the database gives them, names unsplit): for JSON/CSV of thousands of tasks
+_RAW_COLS = [type_coerce(c, String).label(c.name) if isinstance(c.type, (Date, DateTime, StrList)) else c
+             for c in _LIST_COLS]
+
+
 def _like_key(name: str) -> str:
     n = _WS_RE.sub(" ", unicodedata.normalize("NFC", name)).strip().lower()
     return "%" + n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -692,8 +732,13 @@ def _like_key(name: str) -> str:
 
 def query_tasks(session: Session, *, body: Optional[str] = None, role: str = "any", status=None,
                 due_before=None, due_after=None, overdue: bool = False, doc=None, document_id: Optional[int] = None,
-                include_vanished: bool = True, today: Optional[date] = None, limit: Optional[int] = None) -> list[Task]:
+                include_vanished: bool = True, today: Optional[date] = None, limit: Optional[int] = None,
+                orm: bool = False, raw: bool = False) -> list:
     """Tasks filtered; ordered by due date (undated last), document, order in the document.
+
+    Returns read-only rows with the attributes of :class:`Task` (fast), the
+    ORM objects themselves with ``orm=True``, or plain dicts of the raw
+    column values with ``raw=True`` (fastest; for :func:`task_dict`).
 
     ``body``: a body's name (canonical or as written; substring, case-blind),
     as lead (``role="lead"``), partner (``"partner"``) or either (``"any"``).
@@ -703,7 +748,7 @@ def query_tasks(session: Session, *, body: Optional[str] = None, role: str = "an
     ``doc``: DOC as :func:`resolve_document` takes it.
     """
     today = today or date.today()
-    q = select(Task)
+    q = select(Task) if orm else select(*(_RAW_COLS if raw else _LIST_COLS))
     if doc is not None and document_id is None:
         document_id = resolve_document(session, doc)
         if document_id is None:
@@ -740,7 +785,13 @@ def query_tasks(session: Session, *, body: Optional[str] = None, role: str = "an
     q = q.order_by(Task.due.is_(None), Task.due, Task.document_id, Task.seq, Task.id)
     if limit:
         q = q.limit(limit)
-    return list(session.scalars(q))
+    if orm:
+        return list(session.scalars(q))
+    res = session.connection().execute(q)  # Core rows: no ORM loading on thousands of tasks
+    if raw:
+        names = list(res.keys())
+        return [dict(zip(names, r)) for r in res.fetchall()]
+    return list(res)
 
 
 def due_within(session: Session, days: int, *, today: Optional[date] = None, **filters) -> list[Task]:
@@ -766,36 +817,64 @@ def fmt_date(d) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-def task_dict(t: Task, today: Optional[date] = None) -> dict:
-    """A task as plain JSON-able data (dates ISO)."""
+def _attrs(t) -> dict:
+    if isinstance(t, dict):  # raw=True
+        return t
+    if hasattr(t, "_asdict"):  # a row of query_tasks
+        return t._asdict()
+    return {c.name: getattr(t, c.name) for c in _LIST_COLS}
+
+
+def _iso(d) -> Optional[str]:
+    """ISO date of a date, or of a date/datetime string as a database returns it raw."""
+    if d is None or d == "":
+        return None
+    return d[:10] if isinstance(d, str) else (d.date() if isinstance(d, datetime) else d).isoformat()
+
+
+def _iso_dt(d) -> Optional[str]:
+    if d is None or d == "":
+        return None
+    return d[:19].replace(" ", "T") if isinstance(d, str) else d.isoformat(timespec="seconds")
+
+
+def _names(v) -> list:
+    if not v:
+        return []
+    return v.split("\x1f") if isinstance(v, str) else list(v)
+
+
+def task_dict(t, today: Optional[date] = None) -> dict:
+    """A task (row or :class:`Task`) as plain JSON-able data (dates ISO)."""
+    a = _attrs(t)
+    today = today or date.today()
+    ps, pe = _iso(a["period_start"]), _iso(a["period_end"])
     return {
-        "id": t.id,
-        "document_id": t.document_id,
-        "version_id": t.version_id,
-        "document": {"symbol": t.doc_symbol, "doc_type": t.doc_type, "title": t.doc_title,
-                     "issued_date": t.doc_date.isoformat() if t.doc_date else None, "source": t.doc_source},
-        "text": t.text,
-        "kind": t.kind,
-        "actors": list(t.actors or []),
-        "bodies": list(t.leads or []),
-        "partners": list(t.partners or []),
-        "report_to": t.report_to,
-        "due": t.due.isoformat() if t.due else None,
-        "deadline": t.deadline.isoformat() if t.deadline else None,
-        "recurrence": t.recurrence,
-        "period": ({"start": t.period_start.isoformat() if t.period_start else None,
-                    "end": t.period_end.isoformat() if t.period_end else None}
-                   if (t.period_start or t.period_end) else None),
-        "status": t.status,
-        "timeliness": timeliness(t, today),
-        "vanished": bool(t.vanished),
-        "vanished_note": t.vanished_note,
-        "section": t.section,
-        "start": t.span_start,
-        "end": t.span_end,
-        "fingerprint": t.fingerprint,
-        "completed_at": t.completed_at.isoformat(timespec="seconds") if t.completed_at else None,
-        "updated_at": t.updated_at.isoformat(timespec="seconds") if t.updated_at else None,
+        "id": a["id"],
+        "document_id": a["document_id"],
+        "version_id": a["version_id"],
+        "document": {"symbol": a["doc_symbol"], "doc_type": a["doc_type"], "title": a["doc_title"],
+                     "issued_date": _iso(a["doc_date"]), "source": a["doc_source"]},
+        "text": a["text"],
+        "kind": a["kind"],
+        "actors": _names(a["actors"]),
+        "bodies": _names(a["leads"]),
+        "partners": _names(a["partners"]),
+        "report_to": a["report_to"],
+        "due": _iso(a["due"]),
+        "deadline": _iso(a["deadline"]),
+        "recurrence": a["recurrence"],
+        "period": {"start": ps, "end": pe} if (ps or pe) else None,
+        "status": a["status"],
+        "timeliness": _timeliness(a["status"], a["due"], a["completed_at"], today),
+        "vanished": bool(a["vanished"]),
+        "vanished_note": a["vanished_note"],
+        "section": a["section"],
+        "start": a["span_start"],
+        "end": a["span_end"],
+        "fingerprint": a["fingerprint"],
+        "completed_at": _iso_dt(a["completed_at"]),
+        "updated_at": _iso_dt(a["updated_at"]),
     }
 
 
@@ -803,11 +882,12 @@ CSV_COLUMNS = ("id", "document", "section", "text", "kind", "bodies", "partners"
                "timeliness", "vanished", "start", "end")
 
 
-def task_row(t: Task, today: Optional[date] = None) -> dict:
+def task_row(t, today: Optional[date] = None) -> dict:
     """A flat row for CSV (lists joined with "; ", dates ISO)."""
     d = task_dict(t, today)
+    doc = d["document"]
     return {
-        "id": d["id"], "document": t.doc_symbol or t.doc_source or str(t.document_id), "section": d["section"] or "",
+        "id": d["id"], "document": doc["symbol"] or doc["source"] or str(d["document_id"]), "section": d["section"] or "",
         "text": d["text"], "kind": d["kind"], "bodies": "; ".join(d["bodies"]), "partners": "; ".join(d["partners"]),
         "due": d["due"] or "", "recurrence": d["recurrence"] or "", "status": d["status"],
         "timeliness": d["timeliness"] or "", "vanished": "yes" if d["vanished"] else "",
@@ -822,8 +902,12 @@ def tasks_csv(tasks: Sequence[Task], out, today: Optional[date] = None) -> None:
         w.writerow(task_row(t, today))
 
 
-def tasks_json(tasks: Sequence[Task], today: Optional[date] = None, indent: Optional[int] = 1) -> str:
-    return json.dumps([task_dict(t, today) for t in tasks], ensure_ascii=False, indent=indent)
+def tasks_json(tasks: Sequence, today: Optional[date] = None) -> str:
+    """A JSON array of :func:`task_dict`, one task per line (the C encoder: fast on thousands)."""
+    if not tasks:
+        return "[]"
+    enc = json.JSONEncoder(ensure_ascii=False).encode
+    return "[\n" + ",\n".join(enc(task_dict(t, today)) for t in tasks) + "\n]"
 
 
 # ---------------------------------------------------------------------------
