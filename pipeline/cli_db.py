@@ -21,6 +21,17 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False)
 
 
+def _wide_console():
+    """stdout console; 160 columns when stdout is not a terminal (a pipe or a file keeps whole rows)."""
+    from rich.console import Console
+
+    import os
+
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return Console(highlight=False)
+    return Console(highlight=False, width=160)
+
+
 def _fail(msg: str, code: int = 1):
     _err(f"error: {msg}")
     raise typer.Exit(code=code)
@@ -129,17 +140,27 @@ def register(app) -> None:
         if as_json:
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
             return
-        t = Table(title=f"{len(rows)} documents")
-        nw = {"no_wrap": True}
+        from rich import box
+
+        con = _wide_console()
+        with_issuer = con.width >= 120  # a narrow terminal: the issuer is in `show`
+        t = Table(title=f"{len(rows)} documents", box=box.SIMPLE_HEAD, pad_edge=False)
         num = {"justify": "right", "no_wrap": True}
-        for c, kw in (("id", num), ("type", {}), ("symbol", nw), ("date", nw), ("issuer", {"ratio": 1}),
-                      ("title", {"ratio": 2}), ("#refs", num), ("#obligations", num), ("versions", num)):
+        cols = [("id", num), ("type", {}), ("symbol", {"min_width": 10, "overflow": "fold"}), ("date", {"no_wrap": True})]
+        if with_issuer:
+            cols.append(("issuer", {"ratio": 1}))
+        cols += [("title", {"ratio": 2}), ("#refs", num), ("#obligations" if with_issuer else "#obl", num),
+                 ("versions" if with_issuer else "vers", num)]
+        for c, kw in cols:
             t.add_column(c, **kw)
         for r in rows:
             sym = (r["symbol"] or "") + (" (superseded)" if r["superseded"] else "")
-            t.add_row(str(r["id"]), r["doc_type"] or "", sym, r["issued_date"] or "", _short(r["issuer"], 40),
-                      _short(r["title"], 60), str(r["references"]), str(r["obligations"]), str(r["versions"]))
-        _console().print(t)
+            cells = [str(r["id"]), r["doc_type"] or "", sym, r["issued_date"] or ""]
+            if with_issuer:
+                cells.append(_short(r["issuer"], 50))
+            cells += [_short(r["title"], 80), str(r["references"]), str(r["obligations"]), str(r["versions"])]
+            t.add_row(*cells)
+        con.print(t)
 
     @app.command()
     def show(
@@ -159,7 +180,7 @@ def register(app) -> None:
         if as_json:
             typer.echo(json.dumps(info, ensure_ascii=False, indent=1))
             return
-        con = _console()
+        con = _wide_console()
         h = info["document"]
         con.rule(f"[bold]#{info['id']} {h['doc_type'] or ''} {h['symbol'] or ''}".strip())
         for label, value in (("Type", h["doc_type"]), ("Symbol", h["symbol"]), ("Date", h["issued_date"]),
@@ -208,7 +229,7 @@ def register(app) -> None:
         if as_json:
             typer.echo(json.dumps({"document": center, "edges": edges}, ensure_ascii=False, indent=1))
             return
-        con = _console()
+        con = _wide_console()
         if incoming:
             t = Table(title=f"Cited by: {center['label']} ({len(edges)})")
             for c in ("depth", "citing document", "relation", "cites", "sentence"):
