@@ -11,6 +11,10 @@
 * Hard-wrapped lines are re-joined: a line that runs to the right margin, does
   not end a sentence, and is followed by a line at the left margin that does not
   start a new item, is joined to it with a space.
+* The closing block ("Nơi nhận:" list left, signer right) is read column by
+  column too; ruled tables are flattened row by row, one cell per line.
+* Errors: no text layer / undecodable fonts -> "needs OCR"; a password ->
+  "encrypted PDF"; no %%EOF or unparsable -> "corrupt or truncated PDF".
 """
 from __future__ import annotations
 
@@ -89,9 +93,15 @@ def _row(ws: list, page_no: int) -> Row:
 
 
 def _split_row(row: Row, split_x: float):
-    left = [w for w in row.words if w["x1"] <= split_x + 1]
-    right = [w for w in row.words if w["x0"] >= split_x - 1]
-    crossing = [w for w in row.words if w not in left and w not in right]
+    """(words left of ``split_x``, words right of it, words across it)."""
+    left, right, crossing = [], [], []
+    for w in row.words:
+        if w["x1"] <= split_x + 1:
+            left.append(w)
+        elif w["x0"] >= split_x - 1:
+            right.append(w)
+        else:
+            crossing.append(w)
     return left, right, crossing
 
 
