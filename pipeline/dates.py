@@ -134,6 +134,13 @@ def _cues():
     return cues, ongoing, events, rec, rec_list
 
 
+@functools.lru_cache(maxsize=1)
+def _not_cues() -> tuple:
+    from pipeline.data import load
+
+    return tuple(sorted({c.lower() for c in load("times").get("not_deadline_cues", [])}, key=len, reverse=True))
+
+
 def _alt(words) -> str:
     """Regex alternation of phrases (spaces match any whitespace, hàng ≡ hằng)."""
     out = []
@@ -202,12 +209,20 @@ _RELATIVE_RE = re.compile(
     _F,
 )
 _REC_HEAD = (
-    r"(?P<lead>(?:định\s+kỳ|thường\s+kỳ)\s+)?(?:(?:vào\s+)?ngày\s+(?P<day>\d{1,2})\s+)?"
+    r"(?P<lead>(?:định\s+kỳ|thường\s+kỳ)\s+)?(?:(?:vào\s+)?ngày\s+(?:mồng\s+|mùng\s+)?(?P<day>\d{1,2})\s+)?"
     r"(?:h[àằ]ng|mỗi)\s+(?P<w>6\s+tháng|sáu\s+tháng|nửa\s+năm|tuần|tháng|quý|năm)(?![\w])(?!\s+\d)"
     r"|(?:định\s+kỳ|thường\s+kỳ)\s+(?P<w2>6\s+tháng|sáu\s+tháng|tháng|quý|năm|tuần)(?![\w])(?!\s*[/.]?\s*\d)"
     r"|(?P<w3>6\s+tháng|sáu\s+tháng)\s+(?:một|1)\s+lần"
 )
 _REC_RE = re.compile(_REC_HEAD, _F)
+# "ngày 15 của tháng trước đó", "tuần cuối cùng của tháng thứ 3 trong quý", "tháng cuối của quý"
+_REC_OF_RE = re.compile(
+    r"(?:ngày\s+(?:mồng\s+|mùng\s+)?\d{1,2}|tháng\s+(?:thứ\s+\d|cuối(?:\s+cùng)?|đầu(?:\s+tiên)?)"
+    r"|tuần\s+(?:cuối(?:\s+cùng)?|đầu(?:\s+tiên)?|thứ\s+\d)(?:\s+của\s+tháng\s+(?:thứ\s+\d|cuối(?:\s+cùng)?|đầu(?:\s+tiên)?))?)"
+    r"\s+(?:của|trong)\s+(?:mỗi\s+|h[àằ]ng\s+)?(?P<w>tháng|quý|năm)(?![^\W\d_])(?!\s*[/.]?\s*\d)"
+    r"(?!\s+(?:này|tới|sau|qua|nay|trước(?!\s+đó)))",
+    _F,
+)
 _REC_MORE_RE = re.compile(
     r"\s*(?:,|;|và|hoặc|/)\s*(?:và\s+|hoặc\s+)?(?:(?:h[àằ]ng|mỗi|định\s+kỳ)\s+)?"
     r"(?P<w>6\s+tháng|sáu\s+tháng|cuối\s+năm|tuần|tháng|quý|năm)(?![\w])(?!\s*[/.]?\s*\d)",
@@ -224,6 +239,9 @@ _FROM_NOW_RE = re.compile(
     r"(?<![\w])từ\s+(?:nay|bây\s+giờ|thời\s+điểm\s+này)\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?$", _F
 )
 _ONWARD_RE = re.compile(r"\s*(?:trở\s+đi|trở\s+về\s+sau|về\s+sau)", _F)
+# "năm 2026 và các năm tiếp theo": a period open at its end
+_AND_AFTER_RE = re.compile(
+    r"\s*,?\s*(?:và|cùng)\s+(?:những|các)\s+năm\s+(?:tiếp\s+theo|sau(?:\s+đó)?|kế\s+tiếp)", _F)
 _UNTIL_RE = re.compile(rf"\s*(?:đến|tới|[{_DASH}])\s*(?:hết\s+)?", _F)
 _THIS_DOC_RE = re.compile(
     r"\s*(?:(?:chỉ\s+thị|nghị\s+quyết|kế\s+hoạch|quyết\s+định|công\s+văn|văn\s+bản|thông\s+báo|"
@@ -253,6 +271,7 @@ _N_RANGE = re.compile(rf"\s*(?:[{_DASH}]|đến|tới)\s*(?:năm\s+)?(?:19|20)\d
 _KEYWORDS = {
     "quý": ("quarter",), "hàng": ("rec",), "hằng": ("rec",), "mỗi": ("rec",),
     "định": ("rec0",), "thường": ("rec0",), "sáu": ("half0", "rec0"), "nửa": ("half0",),
+    "ngày": ("recof",), "tháng": ("recof",), "tuần": ("recof",),
 }
 _LOWER_CACHE: dict = {"text": None, "low": None}
 
@@ -288,7 +307,7 @@ def _cands(text: str, p: int, s: int) -> list[int]:
 def _anchors(text: str, s: int, e: int) -> dict:
     low = _lower(text)
     A: dict[str, list] = {k: [] for k in (
-        "d0", "d1", "d2", "month", "quarter", "half", "year", "cell", "range", "rel", "rec", "rec0", "ongoing")}
+        "d0", "d1", "d2", "month", "quarter", "half", "year", "cell", "range", "rel", "rec", "rec0", "recof", "ongoing")}
     for m in _DIGITS.finditer(text, s, e):
         p, q = m.span()
         L = q - p
@@ -331,6 +350,8 @@ def _anchors(text: str, s: int, e: int) -> dict:
                         A["rec"].append((i, [i]))
                     elif k == "half0":
                         A["half"].append((i, [i]))
+                    elif k == "recof":
+                        A["recof"].append((i, [i]))
             i = low.find(kw, i + 1, e)
     return A
 
@@ -479,6 +500,10 @@ def _recurrences(text: str, s: int, e: int, A: dict) -> list[TimeExpr]:
         x = TimeExpr(m.start(), end, text[m.start():end], "recurrence",
                      recurrence=uniq[0] if len(uniq) == 1 else uniq)
         out.append(x)
+    for m in _anchored(_REC_OF_RE, text, A["recof"], e):
+        r = _norm_rec(m["w"])
+        if r:
+            out.append(TimeExpr(m.start(), m.end(), m.group(0), "recurrence", recurrence=r))
     return out
 
 
@@ -654,6 +679,13 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
                 merged.append(p)
                 i += 1
                 continue
+            am = _AND_AFTER_RE.match(text, x.end, end) if x.kind in ("year", "month", "quarter", "date") else None
+            if am:
+                p = TimeExpr(x.start, am.end(), text[x.start:am.end()], "period", None, None,
+                             period={"start": x.first_day, "end": None})
+                merged.append(p)
+                i += 1
+                continue
             if nm and x.deadline:
                 st = x.start - (min(40, x.start) - nm.start())
                 p = TimeExpr(st, x.end, text[st:x.end], "period", None, None,
@@ -668,6 +700,7 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
     # cues, no-year dates near a recurrence, table cells
     cues, *_ = _cues()
     cre = _cue_re(tuple(cues))
+    ncre = _cue_re(tuple(_not_cues())) if _not_cues() else None
     rec_spans = [(r.start, r.end) for r in res if r.kind == "recurrence"]
     for x in res:
         if x.kind == "relative":
@@ -675,7 +708,7 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
         ls = text.rfind("\n", 0, x.start) + 1
         before = text[max(ls, x.start - 60):x.start]
         before = re.sub(r"\(\s*$", "", before)
-        if cre.search(before):
+        if cre.search(before) and not (ncre and ncre.search(before)):
             x.is_deadline_cue = True
         elif _line_alone(text, x) and x.kind in ("date", "datetime", "month", "quarter", "half", "year"):
             x.is_deadline_cue = True

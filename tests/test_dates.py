@@ -83,6 +83,8 @@ PERIODS = [
     ("Thực hiện từ năm 2021 đến năm 2025.", "từ năm 2021 đến năm 2025", {"start": "2021-01-01", "end": "2025-12-31"}),
     ("Tập trung thực hiện từ nay đến năm 2030.", "từ nay đến năm 2030", {"start": ANCHOR, "end": "2030-12-31"}),
     ("Nhiệm kỳ 2020 - 2025 đã hoàn thành.", "Nhiệm kỳ 2020 - 2025", {"start": "2020-01-01", "end": "2025-12-31"}),
+    ("- Thời gian thực hiện: Năm 2027 và các năm tiếp theo.", "Năm 2027 và các năm tiếp theo", {"start": "2027-01-01", "end": None}),
+    ("Thời gian: Từ tháng 12/2025 đến quý I/2026.", "Từ tháng 12/2025 đến quý I/2026", {"start": "2025-12-01", "end": "2026-03-31"}),
 ]
 
 
@@ -104,6 +106,9 @@ RECURRENCES = [
     ("Kiểm tra mỗi quý một lần.", "mỗi quý", "quarterly"),
     ("Bố trí kinh phí trong dự toán ngân sách hằng năm.", "hằng năm", "annual"),
     ("Tổ chức giao ban 6 tháng một lần.", "6 tháng một lần", "semiannual"),
+    ("Tài liệu đăng tải vào ngày 10 của tháng trước đó.", "ngày 10 của tháng", "monthly"),
+    ("Số chuyên đề ra vào tuần cuối cùng của tháng thứ 3 trong quý.", "tuần cuối cùng của tháng thứ 3 trong quý", "quarterly"),
+    ("Chi bộ sinh hoạt vào ngày mồng 5 hằng tháng.", "ngày mồng 5 hằng tháng", "monthly"),
 ]
 
 
@@ -155,6 +160,11 @@ def test_range_offsets_and_order():
     assert [x.kind for x in xs] == ["date", "period", "recurrence"]
     assert all(text[x.start:x.end] == x.text for x in xs)
     assert find_times(text, 0, 7) == []
+
+
+def test_as_of_is_not_a_deadline():
+    x = _one("Tính đến hết ngày 17/11/2025, hệ thống đã cập nhật 90% hồ sơ.", "date")
+    assert x.deadline == "2025-11-17" and x.is_deadline_cue is False
 
 
 def test_old_helpers_still_work():
