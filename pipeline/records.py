@@ -45,6 +45,8 @@ class Document:
     signer_position: Optional[str] = None
     signing_capacity: Optional[str] = None  # "TM. ...", "KT. ..."
     is_report: bool = False  # True when the text is a news report about the document
+    issuer_source: Optional[str] = None  # "title" | "speaker" | "organ" | "header" | "report"
+    committee: Optional[str] = None  # for party documents: the committee of the header
 
     def to_dict(self) -> dict:
         d = {

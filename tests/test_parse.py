@@ -195,3 +195,75 @@ def test_person_name(s, ok):
 def test_empty_text():
     p = parse("")
     assert p.document.symbol is None and p.body_end == 0
+
+
+PROVINCIAL_PARTY = """ĐẢNG BỘ TỈNH NINH BÌNH
+TỈNH ỦY
+*
+Số 03-CT/TU
+
+ĐẢNG CỘNG SẢN VIỆT NAM
+
+Ninh Bình, ngày 02 tháng 3 năm 2026
+
+CHỈ THỊ
+về công tác phòng cháy trong mùa khô
+
+Các cấp ủy tổ chức thực hiện nghiêm các nội dung sau.
+
+Nơi nhận:
+- Các huyện ủy (t/h),
+- Như Điều 3,
+- Lưu Văn phòng Tỉnh ủy.
+
+T/M BAN THƯỜNG VỤ
+BÍ THƯ
+
+Đỗ Văn Hùng
+"""
+
+CHAIRMAN_DECISION = """ỦY BAN NHÂN DÂN
+TỈNH CAO BẰNG
+-------
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 88/QĐ-UBND
+
+Cao Bằng, ngày 10 tháng 4 năm 2026
+
+QUYẾT ĐỊNH
+Về việc thành lập Tổ công tác
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Thành lập Tổ công tác.
+"""
+
+NEWS_ON_BEHALF = """Ban hành Chỉ thị về phòng cháy
+
+Ngày 02/3/2026, thay mặt Ban Thường vụ Tỉnh ủy, đồng chí Bí thư Tỉnh ủy đã ký ban hành Chỉ thị số 03-CT/TU về công tác phòng cháy trong mùa khô.
+"""
+
+
+@pytest.mark.parametrize(
+    "text, issuer",
+    [
+        (PROVINCIAL_PARTY, "Ban Thường vụ Tỉnh ủy Ninh Bình"),  # T/M organ + committee + place of the Đảng bộ
+        (CHAIRMAN_DECISION, "Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng"),  # the speaker line, place completed
+        (NEWS_ON_BEHALF, "Ban Thường vụ Tỉnh ủy"),  # "thay mặt X" in a news lead
+    ],
+)
+def test_issuer_rules(text, issuer):
+    assert parse(text).document.issuer == issuer
+
+
+def test_nhu_dieu_is_not_a_recipient():
+    names = [r.name for r in parse(PROVINCIAL_PARTY).document.recipients]
+    assert names == ["Các huyện ủy"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.parse.header import parse_header, recase_phrase
+from pipeline import data
+from pipeline.parse.header import organ_of, parse_header, recase_phrase
 from pipeline.parse.signature import parse_addressees, parse_signature
 from pipeline.parse.structure import parse_structure
 from pipeline.records import Document
@@ -34,8 +35,15 @@ def parse(text: str) -> Parsed:
     doc.signer_position = sig.position
     doc.signing_capacity = sig.capacity
     doc.recipients = addressees + sig.recipients
-    if not doc.issuer and sig.issuer:
-        doc.issuer = recase_phrase(sig.issuer, text)
+    if sig.issuer:
+        signed_for = recase_phrase(sig.issuer, text)
+        organs = data.load("header")["party_organs"]
+        if not doc.issuer:
+            doc.issuer = signed_for
+        elif getattr(doc, "committee", None) and getattr(doc, "issuer_source", None) in ("header", "organ") and any(
+                signed_for.lower().startswith(o.lower()) for o in organs):
+            # "T/M BAN THƯỜNG VỤ" under a committee's header: the organ issues it
+            doc.issuer = organ_of(signed_for, doc.committee)
     body_end = max(sig.body_end, header_end)
     sections = parse_structure(text, header_end, body_end)
     return Parsed(

@@ -308,7 +308,14 @@ def _compose_issuer(parts: list[str], model: _CaseModel) -> str | None:
     tabs = _tables()
     parts = [p for p in parts if not p.upper().startswith("ĐẢNG CỘNG SẢN")]
     if len(parts) > 1 and parts[0].upper().startswith("ĐẢNG BỘ"):
-        parts = parts[1:]
+        parent, parts = parts[0], parts[1:]
+        if parts[0].upper().strip() in tabs["placeless_committees"]:
+            place = parent[len("ĐẢNG BỘ"):].strip()
+            for lv in tabs["levels"]:
+                if place.upper().startswith(lv + " "):
+                    place = place[len(lv):].strip()
+                    break
+            parts = [f"{parts[0]} {place}"] + parts[1:]
     if not parts:
         return None
     up = [p.upper() for p in parts]
@@ -354,7 +361,7 @@ def _title_lines(lines, i0: int, stop_i: int, first: str):
         if _SEP_RE.match(line):
             i += 1
             break
-        if line.upper() in speakers or line.endswith("điện:"):
+        if line.upper() in speakers or line.endswith("điện:") or (pieces and _is_speaker(line)):
             break
         if any(line.startswith(o) for o in openers) and pieces:
             break
@@ -365,6 +372,28 @@ def _title_lines(lines, i0: int, stop_i: int, first: str):
         if len(pieces) > 8:
             break
     return pieces, i
+
+
+def _is_speaker(line: str) -> bool:
+    """An upper-case line naming the issuing office in its own voice ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X")."""
+    s = line.strip()
+    if s.endswith("điện:"):
+        return True
+    if not _is_upper(s) or len(s) > 100 or s.endswith(":"):
+        return False
+    return any(s.upper().startswith(h) for h in _tables()["speaker_heads"])
+
+
+def _speaker_after(lines, i: int) -> str | None:
+    """The speaker line right after the title, if any (without a trailing "điện:")."""
+    for j in range(i, min(i + 4, len(lines))):
+        ln = _clean_line(lines[j][2])
+        if not ln or _SEP_RE.match(ln):
+            continue
+        if _is_speaker(ln):
+            return re.sub(r"\s*điện\s*:\s*$", "", ln)
+        return None
+    return None
 
 
 def _clean_title(t: str) -> str:
@@ -381,6 +410,41 @@ def _lower_first(t: str) -> str:
     if _is_upper(w) and len(w) > 1:
         return t
     return t[0].lower() + t[1:]
+
+
+def _with_place(name: str, committee: str | None) -> str:
+    """"Chủ tịch Ủy ban nhân dân tỉnh" + committee "Ủy ban nhân dân tỉnh Quảng Ninh" -> "… tỉnh Quảng Ninh"."""
+    if not committee:
+        return name
+    for lv in _tables()["levels"]:
+        lv = lv.lower()
+        if name.lower().endswith(" " + lv):
+            k = committee.lower().rfind(lv + " ")
+            if k >= 0:
+                return name + committee[k + len(lv):]
+    return name
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and re.sub(r"\W+", " ", a).strip().lower() == re.sub(r"\W+", " ", b).strip().lower()
+
+
+def organ_of(organ: str, committee: str | None) -> str:
+    """A party organ named in full: "Ban Thường vụ Tỉnh ủy" of committee "Tỉnh ủy Thanh Hóa" ->
+    "Ban Thường vụ Tỉnh ủy Thanh Hóa"; a bare "Ban Thường vụ" takes the committee's name; central
+    organs ("Bộ Chính trị") stand alone."""
+    tabs = _tables()
+    if not committee or any(organ.lower() == o.lower() for o in tabs["standalone_organs"]):
+        return organ
+    for head in sorted(tabs["party_organs"], key=len, reverse=True):
+        if organ.lower().startswith(head.lower()):
+            rest = organ[len(head):].strip()
+            if not rest:
+                return f"{organ} {committee}"
+            if committee.lower().startswith(rest.lower()) and len(committee) > len(rest):
+                return f"{organ[:len(head)]} {committee}"
+            return organ
+    return organ
 
 
 def _speaking_organ(text: str, start: int, model) -> str | None:
@@ -464,8 +528,11 @@ def _parse_report(text: str, doc: Document) -> int:
         clause = re.split(r",\s+(?=ngày|\d)|^\s*", subj_zone.strip())[-1]
         clause = re.sub(r"^.*?\bngày\s+\S+\s*,\s*", "", clause.strip(), flags=re.IGNORECASE)
         clause = clause.strip(" ,")
+        on_behalf = re.search(r"\bthay mặt\s+(?P<b>[^,]{3,80}?)\s*,", clause, re.IGNORECASE)
         pm = re.match(r"(?:đồng chí|đ/c)\s+(?P<name>[A-ZÀ-ỸĐ][\wÀ-ỹ]*(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹ]*){1,4})\s*,\s*(?P<pos>.+)$", clause, re.IGNORECASE)
-        if pm:
+        if on_behalf and any(on_behalf.group("b").startswith(h) for h in tabs["body_heads"]):
+            doc.issuer = _expand_name(text, on_behalf.group("b"))
+        elif pm:
             doc.signer = pm.group("name")
             pos = pm.group("pos").split(",")[-1].strip()
             doc.issuer = _strip_office(pos)
@@ -542,6 +609,7 @@ def parse_header(text: str) -> tuple[Document, int, bool]:
         issuer_parts = _issuer_lines(lines, so_i)
     title_issuer = None
     title = None
+    speaker = None
     if th:
         ti, tname, rest = th
         doc.doc_type = _type_for(tname, code)
@@ -558,6 +626,7 @@ def parse_header(text: str) -> tuple[Document, int, bool]:
             pass
         title = _clean_title(" ".join(pieces)) if pieces else None
         header_end_i = max(header_end_i, after_i)
+        speaker = _speaker_after(lines, after_i)
     else:
         doc.doc_type = _type_for(None, code)
         if doc.doc_type is None and doc.symbol and code is None:
@@ -582,17 +651,22 @@ def parse_header(text: str) -> tuple[Document, int, bool]:
     body_start = lines[header_end_i][0] if header_end_i < len(lines) else len(text)
     party = any("ĐẢNG" in p.upper() or "BAN CHẤP HÀNH" in p.upper() for p in issuer_parts) or (
         doc.symbol is not None and "-" in doc.symbol.split("/")[0])
-    issuer = None
+    issuer, source = None, None
+    committee = _compose_issuer(issuer_parts, model)
     if title_issuer:
-        issuer = recase(title_issuer, model, True)
+        issuer, source = recase(title_issuer, model, True), "title"
+    elif speaker and not _same_name(speaker, committee):
+        issuer, source = _with_place(recase(speaker, model, True), committee), "speaker"
     has_unit = any(any(p.upper().startswith(h) for h in _tables()["unit_heads"]) for p in issuer_parts[1:])
     if issuer is None and party and not has_unit:
         organ = _speaking_organ(text, body_start, model)
         if organ:
-            issuer = organ
+            issuer, source = organ_of(organ, committee), "organ"
     if issuer is None:
-        issuer = _compose_issuer(issuer_parts, model)
+        issuer, source = committee, "header"
     doc.issuer = issuer
+    doc.issuer_source = source
+    doc.committee = committee if party and not has_unit else None
     if doc.doc_type is None and not th and starts_with_addressee:
         doc.doc_type = "Công văn"  # a letter that opens on its addressees
     return doc, body_start, False

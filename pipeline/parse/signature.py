@@ -17,7 +17,7 @@ _KINH_GUI_RE = re.compile(r"^\s*\**\s*(?:Kính\s+gửi|.*\bđiện)\s*:\s*\**\s*
 _ITEM_RE = re.compile(r"^\s*[-–+•*]\s*")
 _ROLE_RE = re.compile(r"\s*\((?P<r>[^()]{1,25})\)\s*$")
 _LUU_RE = re.compile(r"^\s*[-–+•]?\s*Lưu\b", re.IGNORECASE)
-_NHU_TREN_RE = re.compile(r"^\s*Như\s+trên\b", re.IGNORECASE)
+_NHU_TREN_RE = re.compile(r"^\s*Như\s+(?:trên|(?:Điều|khoản|mục)\s+\d+)\b", re.IGNORECASE)
 
 
 @dataclass

@@ -50,6 +50,7 @@ _CONNECT = {
     "chỉ", "thị", "hợp", "lý", "dân", "xây", "dựng", "phòng", "tổ", "chức", "đơn", "vị", "phối", "thực", "hiện",
 }
 _END_PUNCT = ".;:!?…"
+_LAST_WORD_RE = re.compile(r"(\w+)$")
 
 
 @dataclass
@@ -167,7 +168,7 @@ def _continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
         return False
     if last in ",(-–":
         return True
-    m = re.search(r"(\w+)$", text[ps:pe])
+    m = _LAST_WORD_RE.search(text, max(ps, pe - 30), pe)
     if m and m.group(1).lower() in _CONNECT:
         return True
     return False
@@ -235,8 +236,9 @@ def _is_heading(text: str, sec: Section) -> bool:
         return True
     if sec.kind in ("dash", "plus", "bullet", "star") or line[-1] == ":":
         return False
-    up = sum(1 for c in line if c.isupper())
-    low = sum(1 for c in line if c.islower())
+    head = line[:160]
+    up = sum(1 for c in head if c.isupper())
+    low = sum(1 for c in head if c.islower())
     if up > 3 and up > 2 * low:
         return True
     if sec.children and len(sec.paragraphs) == 1 and len(line) <= 300:
