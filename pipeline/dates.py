@@ -209,7 +209,7 @@ _RELATIVE_RE = re.compile(
     _F,
 )
 _REC_HEAD = (
-    r"(?P<lead>(?:định\s+kỳ|thường\s+kỳ)\s+)?(?:(?:vào\s+)?ngày\s+(?:mồng\s+|mùng\s+)?(?P<day>\d{1,2})\s+)?"
+    r"(?P<lead>(?:định\s+kỳ|thường\s+kỳ)\s+)?(?:ngày\s+(?:mồng\s+|mùng\s+)?(?P<day>\d{1,2})\s+)?"
     r"(?:h[àằ]ng|mỗi)\s+(?P<w>6\s+tháng|sáu\s+tháng|nửa\s+năm|tuần|tháng|quý|năm)(?![\w])(?!\s+\d)"
     r"|(?:định\s+kỳ|thường\s+kỳ)\s+(?P<w2>6\s+tháng|sáu\s+tháng|tháng|quý|năm|tuần)(?![\w])(?!\s*[/.]?\s*\d)"
     r"|(?P<w3>6\s+tháng|sáu\s+tháng)\s+(?:một|1)\s+lần"
