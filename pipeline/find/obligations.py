@@ -208,6 +208,8 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
             q = s + cm.end()
             if re.match(r"(?:đơn vị|cơ quan)\b", text[q:q + 10]):
                 continue
+            if text.count("(", s, q) > text.count(")", s, q):
+                continue  # inside brackets
             r = _phrase(text, q, e2)
             if r:
                 return r[0], r[1], False
@@ -290,6 +292,7 @@ class Unit:
     own_actor: bool = False
     kind: Optional[str] = None
     marked: bool = False  # the first paragraph of an enumerated item
+    model: Optional[tuple] = None  # (label, probability) of the classifier
 
 
 def _attr_kind(text: str, s: int, e: int) -> Optional[tuple[str, int]]:
@@ -730,6 +733,14 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
             i += 1
         return res
 
+    # the classifier, in one batch, for the units whose context leaves the decision open
+    skip = _cfg()["skip"]
+    open_units = [u for u in units if u.ctx in _MODEL_CTX and not skip.search(text, u.start, min(u.end, u.start + 60))
+                  and (u.ctx == "narrative" or _is_directive(text, u.start, u.end))]
+    preds = predict_kinds([text[u.start:u.end] for u in open_units], [u.ctx for u in open_units])
+    for u, pr in zip(open_units, preds):
+        u.model = pr
+
     out = []
     carry: list = []
     for u in units:
@@ -738,6 +749,9 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
             out.append(ob)
     out.sort(key=lambda o: o.start)
     return out
+
+
+_MODEL_CTX = ("narrative", "preamble")
 
 
 def candidate_units(text: str, parsed=None) -> tuple[list[Unit], int, Optional[str]]:
@@ -963,18 +977,31 @@ def _model():
         return None
 
 
-def predict_kind(t: str, ctx: str) -> tuple[str, float]:
-    """``(label, probability)`` of the classifier, or ``("task", 0.0)`` without a model."""
+def predict_kinds(texts: list, ctxs: list) -> list[tuple[str, float]]:
+    """``(label, probability)`` of the classifier for each unit (one batch), or
+    ``("task", 0.0)`` each without a model."""
+    if not texts:
+        return []
     m = _model()
     if m is None:
-        return "task", 0.0
-    proba = m.predict_proba([model_input(t, ctx)])[0]
-    k = int(proba.argmax())
-    return str(m.classes_[k]), float(proba[k])
+        return [("task", 0.0)] * len(texts)
+    proba = m.predict_proba([model_input(t, c) for t, c in zip(texts, ctxs)])
+    out = []
+    for row in proba:
+        k = int(row.argmax())
+        out.append((str(m.classes_[k]), float(row[k])))
+    return out
+
+
+def predict_kind(t: str, ctx: str) -> tuple[str, float]:
+    """``(label, probability)`` of the classifier for one unit."""
+    return predict_kinds([t], [ctx])[0]
 
 
 def _model_kind(t: str, u: Unit) -> str:
-    label, p = predict_kind(t, u.ctx)
+    if u.model is None:  # not in the batch: the context leaves nothing open
+        return "task"
+    label, p = u.model
     if label == "task" or p < 0.6:
         return "task" if label != "none" or p < 0.6 else "none"
     return label
