@@ -152,6 +152,8 @@ NAMED = [
     ("Tiếp tục quán triệt Nghị quyết Trung ương 4 khóa XII về xây dựng Đảng.",
      "Nghị quyết Trung ương 4 khóa XII", "Nghị quyết", None),
     ("Rà soát theo Luật Phòng, chống tham nhũng hiện hành.", "Luật Phòng, chống tham nhũng", "Luật", None),
+    ("Bố trí kinh phí theo Luật Quản lý và sử dụng tài sản công, Luật Giá.", "Luật Quản lý và sử dụng tài sản công",
+     "Luật", None),
     ("Mục tiêu do Nghị quyết Đại hội lần thứ XV của Đảng bộ tỉnh đề ra.",
      "Nghị quyết Đại hội lần thứ XV của Đảng bộ tỉnh", "Nghị quyết", None),
 ]
@@ -166,7 +168,7 @@ NAMED += [
 
 @pytest.mark.parametrize("text,mention,doc_type,date", NAMED)
 def test_named(text, mention, doc_type, date):
-    r = one(text)
+    r = refs(text)[0]
     assert (r.text, r.symbol, r.doc_type, r.date) == (mention, None, doc_type, date)
 
 
@@ -179,6 +181,11 @@ NOT_REFERENCES = [
     "Tham mưu dự thảo Luật Thủ đô sửa đổi.",
     "Hoàn thành trong giai đoạn 2021- 2030 theo đúng tiến độ.",
 ]
+
+
+def test_name_ends_before_and_the_others():
+    rs = refs("Thực hiện theo Luật Đất đai và các văn bản hướng dẫn thi hành.")
+    assert [r.text for r in rs] == ["Luật Đất đai"]
 
 
 @pytest.mark.parametrize("text", NOT_REFERENCES)

@@ -243,6 +243,7 @@ def _phrases(words) -> dict[str, list[tuple[str, ...]]]:
 _ISSUER_STOPS = _phrases(_W["issuer_stops"])
 _ISSUER_STOPS_ANY = {w.casefold() for w in _W.get("issuer_stops_any_case", [])}
 _ISSUER_LOWER_OK = {w.casefold() for w in _W.get("issuer_lower_words", [])}
+_AND_BREAKERS = _phrases(_W.get("name_and_breakers", ["các"]))
 _COMMA_JOINS = [tuple(w.casefold().split()) for w in _W.get("name_comma_joins", [])]
 _NAME_STOPS = _phrases(_W["name_stops"])
 _MAX_NAME = int(_W.get("max_name_words", 12))
@@ -525,8 +526,12 @@ def _name_tokens(s: str, pos: int, form: str, caps: bool) -> int:
     words = [t for t, _, _ in toks]
     end = pos
     for i, (t, st, e) in enumerate(toks):
-        if "\n" in s[end:st]:
+        if "\n" in s[end:st] and (not t[:1].islower() or "\n\n" in s[end:st]):
             break
+        if form == "name" and i > 0 and t == "và" and i + 1 < len(toks) and toks[i + 1][0][:1].islower() and \
+                not _stop_at(words, i + 1, _NAME_STOPS, False) and \
+                not _stop_at(words, i + 1, _AND_BREAKERS, False):
+            continue  # "Luật Quản lý và sử dụng tài sản công"
         if _stop_at(words, i, _NAME_STOPS, caps):
             break
         if form == "alone" and not (t[:1].isupper() or t.isdigit()):
