@@ -29,6 +29,9 @@ API (what the database code calls)
     (``text`` before the body, when given) and its place line ("Vinh, ngày …"
     is Nghệ An, through ``data/issuers.toml`` ``[[province]]``).
 
+``record_keys(record) -> (own_key | None, [reference keys])``
+    Both of the above for one extracted :class:`~pipeline.records.Record`.
+
 ``resolve_in_document(refs) -> list[Reference]``
     Fill the symbol of short forms ("Nghị quyết 57") from a full mention of
     the same type and number in the same list.  ``find_references`` already
@@ -108,6 +111,23 @@ def _district_in(s: Optional[str]) -> Optional[str]:
     return None
 
 
+_NAMED_PROV_RE = re.compile(r"(?:tinh|thanh-pho|tp)-(" + "|".join(sorted(map(re.escape, _PROV), key=len, reverse=True)) +
+                            r")(?![a-z0-9])")
+
+
+def _most_named_province(text: str) -> Optional[str]:
+    """The province a text names most ("tỉnh Nghệ An", "thành phố Hà Nội"), or None."""
+    counts: dict[str, int] = {}
+    for m in _NAMED_PROV_RE.finditer(slug(text)):
+        p = _PROV[m.group(1)]
+        counts[p] = counts.get(p, 0) + 1
+    if not counts:
+        return None
+    best = max(counts.values())
+    tops = [p for p, n in counts.items() if n == best]
+    return tops[0] if len(tops) == 1 else None
+
+
 def locality(document: Optional[Document], text: Optional[str] = None) -> Optional[str]:
     """Province slug, or "province/district", of a document; None when nothing says."""
     if document is None and not text:
@@ -123,6 +143,8 @@ def locality(document: Optional[Document], text: Optional[str] = None) -> Option
     if not prov and place:
         ps = slug(place.split(",")[0])
         prov = _PROV.get(ps) or _SEATS.get(ps)
+    if not prov and text:
+        prov = _most_named_province(text)
     district = _district_in(issuer) or _district_in(head)
     if district and prov and district == prov:
         district = None
@@ -243,6 +265,15 @@ def keys_match(a: str, b: str) -> bool:
     if ("#" in a) and ("#" in b):
         return False
     return loose_key(a) == loose_key(b)
+
+
+def record_keys(record) -> tuple[str, list[str]]:
+    """(key of the record's own document, keys of its references in order) for a
+    :class:`~pipeline.records.Record`; the citing document's locality comes from its
+    header fields and its text.  A news report's ``document`` is the directive it reports."""
+    loc = locality(record.document, record.text)
+    own = document_key(record.document, text=record.text) if record.document.symbol else None
+    return own, [identity_key(r, loc) for r in record.references]
 
 
 def resolve_in_document(refs: list[Reference]) -> list[Reference]:

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.find.references import find_references
 from pipeline.records import Document, Reference
-from pipeline.resolve import (document_key, identity_key, keys_match, locality, loose_key,
+from pipeline.resolve import (document_key, identity_key, keys_match, locality, loose_key, record_keys,
                               resolve_in_document, slug)
 
 NGHE_AN = Document(doc_type="Kế hoạch", symbol="12-KH/ĐUK", issuer="Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh",
@@ -99,3 +99,21 @@ def test_resolve_in_document():
 
 def test_slug():
     assert slug("Đắk Nông") == slug("Đăk Nông") == "dak-nong"
+
+
+def test_locality_from_the_province_a_report_names():
+    text = ("Ban Thường vụ Đảng ủy Khối vừa ban hành chỉ thị về cải cách hành chính trên địa bàn tỉnh Hà Tĩnh. "
+            "Các cơ quan của tỉnh Hà Tĩnh thực hiện; học tập kinh nghiệm tỉnh Nghệ An.")
+    assert locality(Document(issuer="Ban Thường vụ Đảng ủy Khối"), text) == "ha-tinh"
+
+
+def test_record_keys():
+    from pipeline.records import Record
+
+    text = "Thực hiện Nghị quyết số 05-NQ/TU ngày 14/12/2021 của Tỉnh ủy; Kết luận số 77-KL/TW."
+    doc = Document(doc_type="Kế hoạch", symbol="12-KH/ĐUK", issued_date="2022-05-10",
+                   issuer="Đảng ủy Khối các cơ quan tỉnh Quảng Trị")
+    rec = Record(source="x", sha256="0", text=text, document=doc, references=find_references(text))
+    own, keys = record_keys(rec)
+    assert own == "sym:12-kh/đuk@quang-tri#2022"
+    assert keys == ["sym:05-nq/tu@quang-tri#2021", "sym:77-kl/tw"]
