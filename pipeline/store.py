@@ -676,29 +676,35 @@ def _edge(depth: int, src: dict, dst: dict, r: Reference) -> dict:
 
 
 def cited_by(session: Session, identity: Identity, depth: int = 1) -> list[dict]:
-    """Who cites ``identity`` (current versions only), with the citing sentence; ``depth`` > 1 follows chains."""
-    from sqlalchemy.orm import aliased
+    """Who cites ``identity`` (current versions only), with the citing sentence; ``depth`` > 1 follows chains.
 
+    One indexed query per level (``ix_doc_references_target_current``), plain columns only.
+    """
     out: list[dict] = []
     seen = {identity.id}
     frontier = {identity.id: identity_dict(identity)}
-    citing = aliased(Identity)
+    R, D, I = Reference, Document, Identity
     for level in range(1, max(1, depth) + 1):
         if not frontier:
             break
         rows = session.execute(
-            select(Reference, Document, citing)
-            .join(Document, Reference.document_id == Document.id)
-            .join(citing, Document.identity_id == citing.id)
-            .where(Reference.target_id.in_(list(frontier)), Reference.is_current.is_(True))
-            .order_by(Reference.target_id, Document.issued_date, Document.id, Reference.seq)).all()
+            select(R.id, R.target_id, R.relation, R.text, R.start, R.end, R.sentence,
+                   D.id, D.title, I.id, I.key, I.label, I.doc_type, I.symbol, I.date, I.issuer, I.superseded_by_id)
+            .join(D, R.document_id == D.id)
+            .join(I, D.identity_id == I.id)
+            .where(R.target_id.in_(list(frontier)), R.is_current.is_(True))
+            .order_by(R.target_id, D.issued_date, D.id, R.seq)).all()
         nxt: dict[int, dict] = {}
-        for r, doc, ci in rows:
-            src = nxt.get(ci.id) or identity_dict(ci, doc)
-            out.append(_edge(level, src, frontier[r.target_id], r))
-            if ci.id not in seen:
-                seen.add(ci.id)
-                nxt[ci.id] = src
+        for (rid, tid, rel, rtext, rs, re_, sent, did, dtitle, iid, key, label, dtype, sym, date, issuer,
+             sup) in rows:
+            src = nxt.get(iid) or {"id": iid, "key": key, "label": label, "doc_type": dtype, "symbol": sym,
+                                   "date": date, "issuer": issuer, "document_id": did, "title": dtitle,
+                                   "placeholder": False, "superseded_by": sup}
+            out.append({"depth": level, "from": src, "to": frontier[tid], "relation": rel, "text": rtext,
+                        "start": rs, "end": re_, "sentence": sent, "reference_id": rid})
+            if iid not in seen:
+                seen.add(iid)
+                nxt[iid] = src
         frontier = nxt
     return out
 
