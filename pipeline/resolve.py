@@ -282,7 +282,7 @@ def resolve_in_document(refs: list[Reference]) -> list[Reference]:
     for i, r in enumerate(refs):
         if r.symbol or not r.number:
             continue
-        same = [f for f in full if f.doc_type == r.doc_type and f.number == r.number]
+        same = [f for f in full if f.doc_type == r.doc_type and (f.number or "").lstrip("0") == r.number.lstrip("0")]
         if not same:
             continue
         before = [f for f in same if f.start < r.start]

@@ -813,6 +813,11 @@ def _own_symbols(s: str, parsed, fulls: list[_M]) -> set[str]:
     return own
 
 
+def _same_number(a: Optional[str], b: Optional[str]) -> bool:
+    """"05" and "5" are the same number; "30c" and "30" are not."""
+    return bool(a and b) and a.lstrip("0") == b.lstrip("0")
+
+
 def _nospace(s: str) -> str:
     return re.sub(r"\s+", "", s.translate(_MAP))
 
@@ -916,7 +921,7 @@ def find_references(text: str, parsed=None) -> list[Reference]:
         key = " ".join(s[m.start:m.start + len(s[m.start:m.end].split(" của")[0])].casefold().split())
         src = amap.get(key)
         if src is None:
-            same = [f for f in fulls if f.doc_type == m.doc_type and f.number == m.number]
+            same = [f for f in fulls if f.doc_type == m.doc_type and _same_number(f.number, m.number)]
             if same:
                 before = [f for f in same if f.start < m.start]
                 src = before[-1] if before else same[0]
