@@ -335,22 +335,29 @@ def _dates_of(rec: str, start: date, end: date) -> list[date]:
 
 
 def occurrences(recurrence, period: Optional[dict] = None, deadline=None, anchor=None,
-                today: Optional[date] = None, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[tuple[Optional[date], Optional[str]]]:
+                today: Optional[date] = None, horizon_days: int = DEFAULT_HORIZON_DAYS,
+                kind: str = "task") -> list[tuple[Optional[date], Optional[str]]]:
     """The due dates of an obligation as ``[(date, recurrence label)]``.
 
     One-off: ``[(deadline or None, None)]``.  Recurring: each period end (week:
     Friday; month, quarter, half, year: its last day) from the period's start
-    (else ``anchor``, the document's date, else today) through the period's end
-    or the deadline, but never past ``today + horizon_days``.  A recurring
-    obligation with no date in its window keeps one undated task.
+    — not before ``anchor``, the document's date — (else the anchor, else
+    today) through the period's end or the deadline, but never past ``today +
+    horizon_days``.  A recurring obligation with no date in its window keeps
+    one undated task.  Targets and prohibitions are standing states, not
+    repeated work: one task, due on the deadline if any.
     """
     recs = _recs(recurrence)
     dl = _d(deadline)
     if not recs:
         return [(dl, None)]
+    if kind in ("target", "prohibition"):
+        return [(dl, max(recs, key=_REC_RANK.get))]
     today = today or date.today()
     period = period or {}
     start = _d(period.get("start")) or _d(anchor) or today
+    if _d(anchor) and _d(anchor) > start:  # nothing falls due before the document exists
+        start = _d(anchor)
     limit = today + timedelta(days=horizon_days)
     end = _d(period.get("end")) or dl or limit
     end = min(end, limit)
@@ -543,10 +550,11 @@ def sync_tasks(session: Session, document_row, version_row, record, *, today: Op
     for o in obls:
         fp = matched.get(o.seq, o.fp)
         old = {t.occurrence: t for t in groups.get(fp, [])}
-        occ = occurrences(o.recurrences, o.period, o.deadline, anchor, today, horizon)
+        occ = occurrences(o.recurrences, o.period, o.deadline, anchor, today, horizon, kind=o.kind)
+        expanded = bool(o.recurrences) and o.kind not in ("target", "prohibition")
         # keep occurrences already tracked even when the horizon no longer reaches them
         for due, label in occ:
-            key = due.isoformat() if (due and o.recurrences) else ""
+            key = due.isoformat() if (expanded and due) else ""
             values = dict(
                 text=o.text, norm=o.norm, current_fp=o.fp, kind=o.kind, actors=o.actors, leads=o.leads,
                 partners=o.partners, lead_key=_key(o.leads), partner_key=_key(o.partners), report_to=o.report_to,

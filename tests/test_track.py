@@ -380,3 +380,15 @@ def test_real_corpus_ingested_twice_changes_no_task(shared_dir, tmp_path):
                 assert not res.changed
     finally:
         store.dispose(url)
+
+
+@pytest.mark.parametrize("kind, period, anchor, expected", [
+    ("target", {"start": "2025-01-01", "end": "2025-12-31"}, None, [None]),  # a standing target: one task
+    ("prohibition", None, None, [None]),
+    ("report", {"start": "2021-01-01", "end": "2030-12-31"}, "2025-02-10",  # not before the document
+     ["2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31", "2026-03-31"]),
+])
+def test_occurrences_by_kind_and_anchor(kind, period, anchor, expected):
+    got = track.occurrences("quarterly", period, None, anchor, TODAY, 365, kind=kind)
+    assert [d.isoformat() if d else None for d, _ in got] == expected
+    assert all(label == "quarterly" for _, label in got)
