@@ -303,6 +303,7 @@ RELATIONS = [
     ("Các đơn vị căn cứ vào Hướng dẫn số 42-HD/BTCTW để tổ chức thực hiện.", "cites"),
     ("Thực hiện chỉ đạo của Thủ tướng Chính phủ tại Công văn số 55/VPCP-KGVX, UBND tỉnh yêu cầu:", "implements"),
     ("Căn cứ vào Luật Đất đai năm 2024;", "based_on"),
+    ("Căn cứ chức năng, nhiệm vụ được giao tại Quyết định số 12/QĐ-UBND ngày 02/3/2024 của UBND tỉnh;", "based_on"),
     ("Bộ trưởng Bộ Công Thương ban hành Thông tư sửa đổi, bổ sung một số điều của Thông tư số 07/2025/TT-BCT.",
      "amends"),
 ]

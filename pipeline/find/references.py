@@ -291,6 +291,7 @@ _SELF_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("self_words", [])) + r")(?!\w)
 _MAX_GAP = int(_R.get("max_gap_words", 6))
 # "Bộ trưởng … ban hành Thông tư sửa đổi … Thông tư số …": the document's own promulgation formula
 _SELF_ISSUE_RE = re.compile(r"(?i:ban\s+hành)\s+(?:" + _TYPEWORD_ALT + r")\s*\Z")
+_BASIS_WHERE = {w.casefold() for w in _R.get("basis_where", [])}
 _WHERE = {w.casefold() for w in _R.get("where", [])}
 _BASED_ON_LINE_RE = re.compile(r"(?:" + _alt([w[:1].upper() + w[1:] for w in _R.get("based_on", [])] +
                                              [w.upper() for w in _R.get("based_on", [])]) + r")(?!\w)")
@@ -870,6 +871,8 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
         return "based_on" if based_line else "implements"
     if based_line and gap0 + c.start() <= line_start + 8:
         return "based_on"
+    if based_line and (prev is None or prev.end < line_start) and c.group("c").casefold() in _BASIS_WHERE:
+        return "based_on"  # "Căn cứ chức năng, nhiệm vụ được giao tại Quyết định số …"
     between = len(_WORD_RE.findall(gap[c.end():]))
     if rel == "implements":
         if between > _MAX_GAP:
