@@ -32,12 +32,28 @@ favour of the fuller form:
 
 The document's own symbol (its ``Số:`` line, or for a news report the
 directive it reports) is never a reference.
+
+Relations come from the cue nearest before a mention in its sentence
+(``[relation]`` of schemes.toml): the document's own line-initial "Căn cứ" →
+``based_on``; "thực hiện / triển khai / thi hành …" within a few words →
+``implements`` (unless an assessment such as "sau … năm" or "kết quả" comes
+first); "thay thế / sửa đổi, bổ sung / bãi bỏ" → ``replaces`` / ``amends`` /
+``repeals`` only when this document is the subject ("… này thay thế", its own
+title or promulgation formula); any other cue → ``cites``.  A list "A; B và C"
+shares the cue of its first member.
+
+API
+---
+``find_references(text, parsed=None) -> list[Reference]`` (in text order);
+``canonical_symbol(raw, type_word=None) -> str | None``;
+``parse_symbol(symbol) -> dict | None`` (number, year, type, issuer, unit,
+sector, level, scheme); ``issuer_info(code) -> dict | None`` (the
+issuers.toml entry).  Corpus identities are in :mod:`pipeline.resolve`.
 """
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -68,10 +84,6 @@ def _normalise(text: str) -> str:
     if not _MAP_RE.search(text):
         return text
     return _MAP_RE.sub(lambda m: _MAP_CHARS[m.group()], text)
-
-
-def _fold(s: str) -> str:
-    return s.translate(_MAP).casefold()
 
 
 # type words -> canonical name; type codes -> names per sector
@@ -1028,7 +1040,3 @@ def parse_symbol(symbol: str) -> Optional[dict]:
         "sector": info["sector"] if info else _SCHEMES[k]["sector"],
         "level": info["level"] if info else None,
     }
-
-
-def nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
