@@ -88,6 +88,12 @@ def test_legacy_table_facts(scheme, unicode_text, legacy_text):
     "Số: 15/KH-UBND",
     "ĐÀ NẴNG, ngày 2 tháng 9 năm 2025",
     "Hà Nội, ngày 03 tháng 02 năm 2025",
+    "CÔNG BÁO/Số 41/Ngày 15-03-2025",
+    "Ban Thường vụ Tỉnh ủy ban hành kế hoạch; giao Ủy ban nhân dân tỉnh chủ trì.",
+    "Phân công đồng chí Ủy viên Ban Thường vụ theo dõi; các ủy viên khác phối hợp.",
+    "c) Áp dụng từ ngày ký.",
+    "- Ý kiến của các sở.",
+    "đ) Các nhiệm vụ khác.",
 ])
 def test_tcvn3_upper_case_restored_from_context(line):
     assert legacy.decode(legacy.encode(line, "tcvn3"), "tcvn3") == line

@@ -78,23 +78,55 @@ def _vni():
 # ---------------------------------------------------------------- TCVN3
 def _decode_tcvn3(text: str, restore_case: bool = True) -> str:
     table, _ = _tcvn3()
+    ambiguous = _ambiguous_lower()
     out = []
-    lower_from_code = []  # positions of lower-case letters that came from a shared code
+    shared = []  # positions of lower-case letters whose code also stands for the capital
     for ch in text:
         u = table.get(ch)
         if u is None:
             out.append(ch)
         else:
-            if u.islower():
-                lower_from_code.append(len(out))
+            if u in ambiguous:
+                shared.append(len(out))
             out.append(u)
-    if lower_from_code and restore_case:
-        _restore_case(out, set(lower_from_code))
+    if shared and restore_case:
+        _restore_case(out, set(shared))
     s = "".join(out)
     if restore_case:
-        for phrase in data.load("legacy_tcvn3").get("case", {}).get("capitalise", []):
-            if phrase in s:
-                s = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", phrase[0].upper() + phrase[1:], s)
+        s = _capitalise_phrases(s)
+    return s
+
+
+@functools.lru_cache(maxsize=None)
+def _ambiguous_lower() -> frozenset:
+    """Lower-case letters with a TCVN3 code whose capital has none (the toned
+    vowels): in .VnTimeH text the same code is the capital."""
+    table, inverse = _tcvn3()
+    return frozenset(u for u in table.values() if u.islower() and u.upper() not in inverse)
+
+
+def _capitalise_phrases(s: str) -> str:
+    case = data.load("legacy_tcvn3").get("case", {})
+    for phrase in case.get("capitalise", []):
+        if phrase in s:
+            s = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", phrase[0].upper() + phrase[1:], s)
+    # "ủy ban" is "Ủy ban" unless "ủy" closes a compound ("Tỉnh ủy ban hành")
+    compounds = set(case.get("compound_before", []))
+
+    def fix(m, cap, need_capital_after):
+        before = s[max(0, m.start() - 25):m.start()]
+        pm = re.search(r"(\w+)( ?)$", before)
+        if pm and pm.group(2) == " " and pm.group(1).lower() in compounds:
+            return m.group(0)
+        if need_capital_after and not re.match(r" [^\W\d_]", s[m.end():m.end() + 2]) or \
+                need_capital_after and not s[m.end() + 1:m.end() + 2].isupper():
+            return m.group(0)
+        return cap
+
+    for key, need in (("capitalise_unless_compound", False), ("capitalise_before_capital", True)):
+        for phrase in case.get(key, []):
+            cap = phrase[0].upper() + phrase[1:]
+            s = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda m: fix(m, cap, need), s)
     return s
 
 
@@ -102,10 +134,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _restore_case(chars: list, shared: set) -> None:
-    """The .VnTimeH (upper-case) font reuses lower-case codes: upper-case a decoded
-    letter when its word is upper-case (two capitals and no lower-case letter of
-    its own), when a one-capital word stands next to an upper-case word or on an
-    upper-case line, and at the start of a sentence."""
+    """The .VnTimeH (upper-case) font reuses the codes of the lower-case toned
+    vowels: upper-case such a letter when its word is upper-case (two capitals
+    and no lower-case letter of its own), when a one-capital word stands next to
+    an upper-case word or on an upper-case line, and at the start of a sentence."""
     s = "".join(chars)
     words = []  # (start, end, shared idx, n_upper, n_lower) over the word's own letters
     for m in _WORD.finditer(s):
@@ -116,7 +148,21 @@ def _restore_case(chars: list, shared: set) -> None:
     def caps(w):
         return w[4] == 0 and (w[3] >= 2 or (w[3] >= 1 and len(w[2]) == 0 and w[1] - w[0] >= 2))
 
-    line_caps: dict[int, bool] = {}
+    # per line: (upper-case words, words with a lower-case letter), codes like "CT-UBND" left out
+    evidence: dict[int, list] = {}
+    for w in words:
+        ls = s.rfind("\n", 0, w[0]) + 1
+        ev = evidence.setdefault(ls, [0, 0])
+        if w[4]:
+            ev[1] += 1
+            continue
+        before = s[w[0] - 1] if w[0] > 0 else " "
+        after = s[w[1]] if w[1] < len(s) else " "
+        if before in "/-" or after in "/-" or before.isdigit() or after.isdigit():
+            continue
+        if caps(w):
+            ev[0] += 1
+
     for k, (ws, we, idx, n_up, n_low) in enumerate(words):
         if not idx:
             continue
@@ -131,33 +177,22 @@ def _restore_case(chars: list, shared: set) -> None:
                 if any(caps(w) for w in near):
                     up = True
                 else:
-                    ls = s.rfind("\n", 0, ws) + 1
-                    if ls not in line_caps:
-                        le = s.find("\n", we)
-                        le = le if le >= 0 else len(s)
-                        # evidence: the line's other plain words (not codes like "CT-UBND")
-                        caps_words = low_words = 0
-                        for w in words:
-                            if w[0] < ls or w[1] > le or w[2]:
-                                continue
-                            before = s[w[0] - 1] if w[0] > 0 else " "
-                            after = s[w[1]] if w[1] < len(s) else " "
-                            if before in "/-" or after in "/-" or before.isdigit() or after.isdigit():
-                                continue
-                            if w[4]:
-                                low_words += 1
-                            elif w[3] >= 2:
-                                caps_words += 1
-                        line_caps[ls] = caps_words >= 1 and low_words == 0
-                    up = line_caps[ls]
+                    ev = evidence.get(s.rfind("\n", 0, ws) + 1, [0, 0])
+                    own_caps = 1 if caps((ws, we, idx, n_up, n_low)) else 0
+                    up = ev[0] - own_caps >= 1 and ev[1] == 0
         if up:
             for i in idx:
                 chars[i] = chars[i].upper()
-        elif idx[0] == ws and _sentence_start(s, ws):
+        elif idx[0] == ws and _sentence_start(s, ws) and not (we - ws == 1 and s[we:we + 1] in ").") :
             chars[ws] = chars[ws].upper()
 
 
+_ITEM_PREFIX = re.compile(r"(?:^|\n)[ \t]*(?:[-–+•*]|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*[.)]|[IVXL]{1,5}[.)])[ \t]*$")
+
+
 def _sentence_start(s: str, i: int) -> bool:
+    if _ITEM_PREFIX.search(s, max(0, i - 16), i):
+        return True  # the first word of a list item: "- Ý kiến", "c) Áp dụng"
     j = i - 1
     while j >= 0 and s[j] in " \t":
         j -= 1
