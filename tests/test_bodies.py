@@ -171,6 +171,29 @@ def test_document_definitions_expand_and_win():
     assert canonical_body("BCĐ", {"BCĐ": "Ban Chỉ đạo phòng, chống tham nhũng"}) == "Ban Chỉ đạo phòng, chống tham nhũng"
 
 
+def test_alias_of_a_named_body_becomes_its_mentions():
+    text = (
+        "Quy chế này áp dụng cho Trung tâm bồi dưỡng chính trị huyện (sau đây gọi tắt là Trung tâm). "
+        "Giám đốc Trung tâm chịu trách nhiệm; Trung tâm phối hợp với các cơ quan.\n"
+        "Học viên học trên địa bàn do ban thường vụ huyện ủy quyết định (sau đây gọi tắt là địa bàn)."
+    )
+    defs = find_definitions(text)
+    assert defs == {"Trung tâm": "Trung tâm bồi dưỡng chính trị huyện"}  # "địa bàn" shares no word with a body
+    got = _bodies(text)
+    assert got[0] == ("Trung tâm bồi dưỡng chính trị huyện", "Trung tâm bồi dưỡng chính trị huyện")
+    assert ("Giám đốc Trung tâm", "Giám đốc Trung tâm bồi dưỡng chính trị huyện") in got
+    assert ("Trung tâm", "Trung tâm bồi dưỡng chính trị huyện") in got
+
+
+def test_hard_wrapped_pdf_text():
+    text = "Giao\nBộ\nNgoại\ngiao\nchủ\ntrì;\nỦy ban nhân\ndân\ntỉnh\nphối hợp."
+    assert _bodies(text) == [("Bộ\nNgoại\ngiao", "Bộ Ngoại giao"), ("Ủy ban nhân\ndân\ntỉnh", "Ủy ban nhân dân tỉnh")]
+
+
+def test_paragraph_break_ends_a_body():
+    assert [t for t, _ in _bodies("Sở Tư pháp\n\nTổ chức hội nghị")] == ["Sở Tư pháp"]
+
+
 def test_initials_must_match():
     assert find_definitions("Tăng cường công tác kiểm tra (CCHC) hàng năm.") == {}
     assert find_definitions("Ủy ban Mặt trận Tổ quốc (UBMTTQ) tỉnh") == {"UBMTTQ": "Ủy ban Mặt trận Tổ quốc"}

@@ -149,6 +149,8 @@ _LOWER_STOP = set(
 )
 # generic nouns that also start common words ("ban hành", "bộ máy", "hội nghị")
 _AMBIGUOUS = {"ban", "bộ", "hội", "ngành", "tổ chức"}
+# words that may continue a short name into the document's full one ("Đảng ủy Khối" + "các cơ quan tỉnh")
+_EXTENDERS = {"các", "tỉnh", "thành", "huyện", "xã", "phường", "Trung", "trung", "cấp", "Khối", "quận", "thị"}
 _CAPS_OPEN = {"CỦA", "VÀ", "VỚI", "CHO", "CÁC", "GỬI", "TẠI"}
 _CONNECT = {"và", ",", "&", "-", "–", "—"}
 _OPEN_PREV = {"với", "cho", "của", "và", "giao", "nghị", "cầu", "tại", "đạo", "trì", ":", "(", ",", ";", "về", "hợp"}
@@ -162,7 +164,9 @@ class _Doc:
     def __init__(self, text: str):
         st = _nlp_state()
         self.st = st
-        doc = st["nlp"].make_doc(text)
+        # a single line break is matched like a space ("Ủy ban nhân\ndân"); whether a body may
+        # run over it is decided on the real text (gap_nl)
+        doc = st["nlp"].make_doc(text.replace("\n", " ") if "\n" in text else text)
         self.doc = doc
         self.text = text
         # token offsets without making Token objects (that costs more than the tokenizer)
@@ -275,7 +279,8 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 continue
             if nl == 0 and D.cap(j) and at["OFFICE"].get(j, -1) < 0 and D.head_at(j) > at["LOC"].get(j, -1):
                 return e  # another body's head ("Ban Thường vụ" + "Tỉnh ủy"): chained by the caller
-            if j in at["LOC"]:
+            if j in at["LOC"] and not (words[at["LOC"][j] - 1].lower() == "xã" and at["LOC"][j] < n
+                                         and words[at["LOC"][j]].lower() == "hội"):
                 le = at["LOC"][j]
                 if is_place_head(le):
                     le = place_name(le)
@@ -337,7 +342,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return k + 1
         return e
 
-    def body_from(i: int) -> int:
+    def body_from(i: int, bare_ok: bool = False) -> int:
         """End token of the body whose head starts at token i, or -1."""
         named_e = at["NAMED"].get(i, -1)
         any_e = at["ANY"].get(i, -1)
@@ -355,7 +360,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                     else:
                         s2 = -1
                 if s2 >= 0:
-                    e2 = body_from(s2) if D.head_at(s2) > 0 else generic_body(s2, forced=True)
+                    e2 = body_from(s2, True) if D.head_at(s2) > 0 else generic_body(s2, forced=True)
                     if e2 > 0 and not (s2 == j and e2 == at["GEN"].get(s2, -2) and words[s2].lower() in _AMBIGUOUS
                                        and lower_word_after(e2)):
                         return e2
@@ -377,10 +382,10 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             # chain: "Ban Thường vụ" + "Đảng ủy Khối", "Văn phòng" + "UBND tỉnh"
             j, nl = step(e, False)
             if j >= 0 and nl == 0 and D.head_at(j) > 0 and at["OFFICE"].get(j, -1) < 0:
-                e2 = body_from(j)
+                e2 = body_from(j, True)
                 if e2 > 0:
                     return e2
-            if e == he and " ".join(words[i:he]).lower() in st["need_tail"]:
+            if e == he and not bare_ok and " ".join(words[i:he]).lower() in st["need_tail"]:
                 return -1
             return e
         if gen_e > 0:
@@ -521,12 +526,24 @@ def _initials_full(text: str, pos: int, abbr: str) -> Optional[int]:
 
 def find_definitions(text: str) -> dict[str, str]:
     """The document's own abbreviations: ``{"CCHC": "cải cách hành chính", "cấp sở": "các sở, ban, ngành"}``."""
-    return dict(_definitions_cached(text))
+    return dict(_definitions_cached(text)[0])
+
+
+_ALIAS_STOP = {"cấp", "các", "này", "đó", "chung", "những"}
+
+
+def _shares_word(alias: str, phrase: str) -> bool:
+    a = {w for w in _WORD_RE.findall(alias.lower()) if w not in _ALIAS_STOP}
+    return bool(a & set(_WORD_RE.findall(phrase.lower())))
 
 
 @functools.lru_cache(maxsize=8)
 def _definitions_cached(text: str) -> tuple:
+    """(definitions as items, the aliases that name a body)."""
     out: dict[str, str] = {}
+    body_aliases: set[str] = set()
+    phrases: list[tuple[int, int]] = []  # where a body named by its alias is written in full
+    abbr_starts: dict[str, int] = {}
     for m in _ABBR_RE.finditer(text):
         abbr = m["abbr"].strip()
         key = abbr.split()[0]
@@ -538,12 +555,17 @@ def _definitions_cached(text: str) -> tuple:
         full = _ws(text[st:m.start()])
         if len(full) > 3:
             out[key] = full
+            abbr_starts[key] = st
     aliases = list(_ALIAS_RE.finditer(text))
-    if aliases:
+    if aliases or abbr_starts:
         D, spans = _raw_spans(text)
         ends = {}
         for s, e in spans:
             ends[D.ends[e - 1]] = D.idx[s]
+        for key, st in abbr_starts.items():
+            k = bisect.bisect_left(D.idx, st)
+            if k < D.n and D.idx[k] == st and D.head_at(k) > 0:
+                body_aliases.add(key)
         for m in aliases:
             alias = _ws(m["alias"]).strip(" .,;")
             if not alias or alias in out:
@@ -552,13 +574,28 @@ def _definitions_cached(text: str) -> tuple:
             q = p
             while q > 0 and text[q - 1] in " \t\n":
                 q -= 1
-            if q in ends:
+            if q in ends and _shares_word(alias, text[ends[q]:q]):
                 out[alias] = _ws(text[ends[q]:q])
+                body_aliases.add(alias)
                 continue
-            st = _initials_full(text, p, alias) if alias.replace("&", "").isupper() else None
-            if st is not None:
-                out[alias] = _ws(text[st:p])
-    return tuple(out.items())
+            if alias.replace("&", "").isupper():
+                st = _initials_full(text, p, alias)
+                if st is not None:
+                    out[alias] = _ws(text[st:p])
+                continue
+            # a named body whose name runs on in lower case: from its head to the bracket
+            lo = bisect.bisect_left(D.idx, max(0, q - 120))
+            hi = bisect.bisect_left(D.idx, q)
+            for k in range(lo, hi):
+                if D.head_at(k) > 0 and D.at["OFFICE"].get(k, -1) < 0:
+                    phrase = text[D.idx[k]:q]
+                    if re.search(r"[.;:]\s|\n\n", phrase) or not _shares_word(alias, phrase):
+                        continue
+                    out[alias] = _ws(phrase)
+                    body_aliases.add(alias)
+                    phrases.append((D.idx[k], q))
+                    break
+    return tuple(out.items()), frozenset(body_aliases), tuple(phrases)
 
 
 # ---------------------------------------------------------------------------
@@ -603,6 +640,8 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
     """The full name of a body: abbreviations expanded, spaces collapsed, new-style tone marks."""
     s = _ws(name)
     if definitions:
+        definitions = {k: v for k, v in definitions.items() if v not in s}  # already written in full
+    if definitions:
         rx = _abbr_re(tuple(definitions))
         if rx:
             s = rx.sub(lambda m: definitions[m.group(0)], s)
@@ -640,7 +679,9 @@ def find_bodies(text: str, parsed=None) -> list[Body]:
     if _CACHE["text"] is text:
         return list(_CACHE["bodies"])
     D, spans = _raw_spans(text)
-    defs = find_definitions(text)
+    items, body_aliases, phrases = _definitions_cached(text)
+    defs = dict(items)
+    spans = _with_alias_mentions(text, D, spans, body_aliases, phrases)
     out = []
     memo: dict[str, str] = {}
     for s, e in spans:
@@ -657,6 +698,34 @@ def find_bodies(text: str, parsed=None) -> list[Body]:
     return list(out)
 
 
+def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list:
+    """Add the mentions of a document-defined body alias ("Trung tâm", "cấp sở") as bodies,
+    and the full phrase that defines it ("Trung tâm chính trị xã, phường, đặc khu (sau đây …)")."""
+    if not aliases:
+        return spans
+    extra = []
+    for x, y in phrases:
+        i = bisect.bisect_left(D.idx, x)
+        j = bisect.bisect_left(D.idx, y)
+        if i < j:
+            spans = [(s, e) for s, e in spans if e <= i or s >= j]
+            extra.append((i, j))
+    taken = [(D.idx[s], D.ends[e - 1]) for s, e in spans + extra]
+    defs_at = [m.span() for m in _ALIAS_RE.finditer(text)] + [m.span() for m in _ABBR_RE.finditer(text)]
+    for a in aliases:
+        for m in re.finditer(rf"(?<![\w&]){re.escape(a)}(?![\w&])", text):
+            x, y = m.span()
+            if any(p <= x < q or x <= p < y for p, q in taken) or any(p <= x < q for p, q in defs_at):
+                continue
+            i = bisect.bisect_left(D.idx, x)
+            j = bisect.bisect_left(D.idx, y)
+            if i < D.n and D.idx[i] == x and j > i and D.ends[j - 1] == y:
+                extra.append((i, j))
+    if not extra:
+        return spans
+    return sorted(set(spans) | set(extra))
+
+
 def _extend_short_names(bodies: list[Body]) -> None:
     """ "Đảng ủy Khối" → "Đảng ủy Khối các cơ quan tỉnh" when the document names it in full elsewhere."""
     cans = {b.canonical for b in bodies}
@@ -665,7 +734,7 @@ def _extend_short_names(bodies: list[Body]) -> None:
         last = c.rsplit(" ", 1)[-1]
         if not last[:1].isupper() or last.isupper():
             continue
-        longer = {x for x in cans if x.startswith(c + " ") and not x[len(c) + 1:][:1].isupper()}
+        longer = {x for x in cans if x.startswith(c + " ") and x[len(c) + 1:].split(" ", 1)[0] in _EXTENDERS}
         if len(longer) == 1:
             b.canonical = longer.pop()
 
