@@ -47,7 +47,11 @@ def _alt(words) -> str:
 def _cfg():
     c = data.load("obligations")
     heads = _alt(c["actors"]["heads"]) + r"|(?:các|mọi|những|toàn bộ)\s+(?:" + _alt(c["actors"]["plural_nouns"]) + ")"
-    verbs = _alt(c["actors"]["verbs"])
+    nv = set(c["actors"]["name_verbs"])
+    verbs = "|".join(
+        (re.escape(v) if v in nv or " " not in v else f"(?i:{re.escape(v[0])}){re.escape(v[1:])}")
+        for v in sorted(set(c["actors"]["verbs"]), key=len, reverse=True)
+    )
     vnot = _alt(c["actors"]["verb_not_before"])
     verbs_re = rf"(?:{verbs})\b(?!\s*(?:{vnot})\b)"
     titles = _alt(c["actors"]["titles"])
@@ -68,11 +72,12 @@ def _cfg():
         "strip_front": re.compile(rf"^(?i:{_alt(c['actors']['strip_front'])})\s+"),
         "attr_lead": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['lead'])})\s*:\s*"),
         "attr_partner": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['partner'])})\s*:\s*"),
-        "attr_time": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['time'])})\s*:\s*"),
+        "attr_time": re.compile(rf"[-+•*\s]*(?i:(?:{'|'.join(c['attributes']['time'])})\s*:\s*|{c['attributes']['time_no_colon']})"),
         "attr_other": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['other'])})\s*:\s*"),
-        "background": re.compile(rf"^\W*(?i:{_alt(c['sections']['background'])})\b"),
-        "objective": re.compile(rf"^\W*(?i:{_alt(c['sections']['objective'])})\b"),
-        "execution": re.compile(rf"^\W*(?i:{_alt(c['sections']['execution'])})\b"),
+        "background": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['background'])})\b"),
+        "objective": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['objective'])})\b"),
+        "assessment": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['assessment'])})\b"),
+        "execution": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['execution'])})\b"),
         "prohibition": re.compile(rf"(?i:(?:^|[;:.]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b|\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"),
         "report_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
         "report_trouble": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_trouble'])})\b)"),
@@ -83,7 +88,7 @@ def _cfg():
         "bg": re.compile(rf"(?i:\b(?:{_alt(c['skip']['background_cues'])})\b)"),
         "verbs": re.compile(rf"\b{verbs_re}"),
         "actor_cut": re.compile(rf"\s+(?i:{_alt(c['actors']['actor_cut'])})\b.*$", re.S),
-        "not_actor": re.compile(rf"(?i:\b(?:{_alt(c['actors']['not_actor'])})\b)"),
+        "not_actor": re.compile(rf"(?i:(?<!được )\b(?:{_alt(c['actors']['not_actor'])})\b)"),
         "figure_front": re.compile(r"\d+(?:[.,]\d+)?\s*%\s+"),
         "directive": re.compile(r"(?i:\b(?:yêu cầu|đề nghị|giao|chỉ đạo|kêu gọi)\b)"),
     }
@@ -198,19 +203,13 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
             r = _phrase(text, m.end(), e2)
             if r:
                 return r[0], r[1], True
+            cm = re.match(r"([^:.;]{3,150}):", text[m.end():e2])
+            if cm:
+                names = split_names(cm.group(1))
+                if names:
+                    return names, (m.end(), m.end() + len(cm.group(1))), True
         if not _looks_verb_start(text, start):
             r = _phrase(text, start, e2)
-            if r:
-                return r[0], r[1], False
-    # an opener clause with commas inside: "Hàng quý, 6 tháng, …, các TCCS đảng …"
-    if p != s or cfg["opener"].match(text, s, e2) or re.match(r"(?i:(?:hàng|hằng|định kỳ|trong|để|nhằm|căn cứ|trên cơ sở)\b)", text[s:s + 12]):
-        for cm in re.finditer(r",\s+", text[s:min(e2, s + 250)]):
-            q = s + cm.end()
-            if re.match(r"(?:đơn vị|cơ quan)\b", text[q:q + 10]):
-                continue
-            if text.count("(", s, q) > text.count(")", s, q):
-                continue  # inside brackets
-            r = _phrase(text, q, e2)
             if r:
                 return r[0], r[1], False
     # "X yêu cầu <actor> …" in the first clause, X a body (the issuer)
@@ -223,6 +222,23 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
         r = _phrase(text, m.end(), e2)
         if r:
             return r[0], r[1], True
+    # "nếu có vướng mắc thì <actor> …"
+    tm = re.search(r"\sthì\s+", text[s:min(e2, s + 200)])
+    if tm:
+        r = _phrase(text, s + tm.end(), e2)
+        if r:
+            return r[0], r[1], False
+    # an opener clause with commas inside: "Hàng quý, 6 tháng, …, các TCCS đảng …"
+    if p != s or cfg["opener"].match(text, s, e2) or re.match(r"(?i:(?:hàng|hằng|định kỳ|trong|để|nhằm|căn cứ|trên cơ sở)\b)", text[s:s + 12]):
+        for cm in re.finditer(r",\s+", text[s:min(e2, s + 250)]):
+            q = s + cm.end()
+            if re.match(r"(?:đơn vị|cơ quan)\b", text[q:q + 10]):
+                continue
+            if text.count("(", s, q) > text.count(")", s, q):
+                continue  # inside brackets
+            r = _phrase(text, q, e2)
+            if r:
+                return r[0], r[1], False
     return [], None, False
 
 
@@ -311,6 +327,8 @@ def _section_ctx(text: str, sec: Section, parent_ctx: str) -> str:
         return parent_ctx
     if cfg["execution"].match(h):
         return "operative"
+    if cfg["assessment"].match(h):
+        return "assessment"
     if cfg["background"].match(h):
         return "background"
     if cfg["objective"].match(h):
@@ -361,10 +379,17 @@ class _Walker:
         if _cfg()["skip"].search(text[s:min(e, s + 60)]):
             return
         # split sentences that name their own, different actor
-        sents = _sentences(text, s, e) if in_list else _sentences(text, s, e)
+        sents = _sentences(text, s, e)
+        # a trailing "Thời hạn hoàn thành: …" sentence is an attribute, not a unit
+        tail_attrs = []
+        while len(sents) > 1:
+            ak2 = _attr_kind(text, *_trim(text, *sents[-1]))
+            if not ak2 or ak2[0] != "time":
+                break
+            a, b = _trim(text, *sents.pop())
+            tail_attrs.append((a, ak2[1], b))
         if in_list and len(sents) > 1:
             groups = [[sents[0]]]
-            cur_actor = None
             first_names, _, _ = actor_at(text, sents[0][0], sents[0][1])
             cur_actor = first_names or inherited
             for a, b in sents[1:]:
@@ -382,13 +407,20 @@ class _Walker:
         elif not in_list:
             spans = sents
         else:
-            spans = [(s, e)]
+            spans = [(sents[0][0], sents[-1][1])]
+        made = []
         for a, b in spans:
             a, b = _trim(text, a, b)
             if b - a < 8:
                 continue
-            self.add(Unit(a, b, section=sec_path, ctx=ctx, inherited=list(inherited), lead_span=lead_span,
-                          in_list=in_list))
+            u = Unit(a, b, section=sec_path, ctx=ctx, inherited=list(inherited), lead_span=lead_span,
+                     in_list=in_list)
+            self.add(u)
+            made.append(u)
+        if made and tail_attrs:
+            for a, vs, b in tail_attrs:
+                made[-1].attrs.setdefault("time", []).append((vs, b))
+                made[-1].attrs.setdefault("spans", []).append((a, b))
 
     def section(self, sec: Section, ctx: str, inherited: list, lead_span):
         """Units of ``sec``; returns ``(actors, span)`` when it ends on a lead-in for what follows."""
@@ -887,9 +919,11 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
                 carry[:] = [[]]
             elif not carry:
                 return None
+    if u.ctx == "assessment":
+        return None
     if u.ctx == "background":
         # purposes and requirements: a record only where an actor is told to act
-        if not (names and not by_cue and re.search(r"(?i:\b(?:phải|có trách nhiệm|chịu trách nhiệm|triển khai|thực hiện)\b)", t)):
+        if cfg["bg"].search(t) or not (names and not by_cue and re.search(r"(?i:\b(?:phải|có trách nhiệm|chịu trách nhiệm|triển khai|thực hiện)\b)", t)):
             return None
 
     kind = _kind_rules(text, u, body_start)

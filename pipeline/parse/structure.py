@@ -35,6 +35,7 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("num", re.compile(r"(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\s*[.\-–—/)]?\s*(?=\D)")),
     ("num", re.compile(r"(?P<label>\d{1,2})\s*(?:[.\-–—/)]\s*(?=\S)|\.?\s*$)")),
     ("alpha", re.compile(r"(?P<label>[a-zđ])\s*[).]\s*(?=\S)")),
+    ("paren", re.compile(r"\((?P<label>\d{1,2}|[a-zđ]|[ivx]{1,4})\)\s*(?=\S)")),
     ("dash", re.compile(r"[-–—‐]+\s*(?=\S)")),
     ("plus", re.compile(r"\+\s*(?=\S)")),
     ("bullet", re.compile(r"[•·●▪◦○■□►❖✓]\s*(?=\S)")),
@@ -220,7 +221,7 @@ _DOC_TITLE_RE = re.compile(
 )
 
 _RANK = {"part": 0, "chapter": 1, "muc": 2, "article": 3, "roman": 4, "num0": 5, "num1": 6, "num2": 7,
-         "num3": 8, "clause": 9, "ordinal": 10, "alpha": 11, "dash": 12, "plus": 13, "bullet": 14, "star": 15}
+         "num3": 8, "clause": 9, "ordinal": 10, "alpha": 11, "paren": 11.5, "dash": 12, "plus": 13, "bullet": 14, "star": 15}
 
 
 def _kind_key(kind: str, label: str) -> str:
