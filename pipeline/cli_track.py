@@ -208,6 +208,30 @@ def register(app) -> None:
             _err(f"error: {e}")
             raise typer.Exit(code=1)
 
+    @tasks_app.command("refresh")
+    def tasks_refresh(
+        horizon: Optional[str] = typer.Option(None, "--horizon", help="Expand recurring tasks this far past today (365d, 18m, 2y; default $VANBAN_TASK_HORIZON or 1 year)."),
+        doc: Optional[str] = typer.Option(None, "--doc", help="Only DOC."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    ):
+        """Re-sync tasks from each document's current version: new occurrences of recurring obligations."""
+        from pipeline import track
+
+        try:
+            days = track.parse_within(horizon) if horizon else None
+            with track.open_session(db) as s:
+                did = None
+                if doc is not None:
+                    did = track.resolve_document(s, doc)
+                    if did is None:
+                        raise track.TaskError(f"no document {doc!r} in the database")
+                r = track.refresh(s, horizon_days=days, document_id=did)
+        except track.TaskError as e:
+            _err(f"error: {e}")
+            raise typer.Exit(code=1)
+        typer.echo(f"{r.created} new, {r.updated} updated, {r.vanished} vanished, {r.reappeared} back, "
+                   f"{r.unchanged} unchanged")
+
     @tasks_app.command("import")
     def tasks_import(
         file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A checklist .xlsx (or a tasks .csv/.json)."),

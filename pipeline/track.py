@@ -85,6 +85,7 @@ _STATUS_WORDS = {
 
 FUZZY_RATIO = 0.8
 DEFAULT_HORIZON_DAYS = 365
+HORIZON_ENV = "VANBAN_TASK_HORIZON"  # days (or 18m, 2y) past today that recurring tasks are expanded to
 # recurrence of an occurrence label when several coincide (the widest names it)
 _REC_RANK = {"weekly": 0, "monthly": 1, "quarterly": 2, "semiannual": 3, "annual": 4}
 
@@ -533,7 +534,7 @@ def sync_tasks(session: Session, document_row, version_row, record, *, today: Op
         session.flush()
         ver_id = _row_id(version_row)
     today = today or date.today()
-    horizon = DEFAULT_HORIZON_DAYS if horizon_days is None else horizon_days
+    horizon = default_horizon() if horizon_days is None else horizon_days
     info = _doc_info(record)
     anchor = info["doc_date"]
     obls = _obligations(record)
@@ -595,7 +596,8 @@ def sync_tasks(session: Session, document_row, version_row, record, *, today: Op
         for key, t in old.items():
             if t.id not in seen_ids and not t.vanished:
                 if key and _d(key) and _d(key) > today + timedelta(days=horizon) and t.status == "open":
-                    continue  # beyond a shorter horizon: not vanished, just not (yet) relevant
+                    seen_ids.add(t.id)  # beyond a shorter horizon: not vanished, just not (yet) relevant
+                    continue
                 t.vanished = True
                 t.vanished_note = f"due date {key or '—'} no longer in {ver_note}"
                 t.updated_at = _utcnow()
@@ -612,6 +614,39 @@ def sync_tasks(session: Session, document_row, version_row, record, *, today: Op
             res.vanished += 1
     session.flush()
     return res
+
+
+def default_horizon() -> int:
+    """Days past today that recurrences are expanded to: $VANBAN_TASK_HORIZON (e.g. 730, 18m, 2y), else 365."""
+    v = os.environ.get(HORIZON_ENV)
+    if v:
+        try:
+            return parse_within(v)
+        except ValueError:
+            pass
+    return DEFAULT_HORIZON_DAYS
+
+
+def refresh(session: Session, *, today: Optional[date] = None, horizon_days: Optional[int] = None,
+            document_id: Optional[int] = None, by: str = "vanban") -> SyncResult:
+    """Sync every document's tasks again from its current version (as time passes, recurring
+    obligations reach new occurrences; a longer horizon adds them now).  Statuses are kept."""
+    from pipeline import store
+
+    total = SyncResult()
+    q = select(store.Document).where(store.Document.current_version_id.is_not(None)).order_by(store.Document.id)
+    if document_id is not None:
+        q = q.where(store.Document.id == document_id)
+    for d in session.scalars(q):
+        v = session.get(store.Version, d.current_version_id)
+        if v is None or not isinstance(v.record, dict):
+            continue
+        rec = dict(v.record)
+        rec.setdefault("source", v.source)
+        r = sync_tasks(session, d.id, v.id, rec, today=today, horizon_days=horizon_days, by=by)
+        for f in ("created", "updated", "unchanged", "vanished", "reappeared"):
+            setattr(total, f, getattr(total, f) + getattr(r, f))
+    return total
 
 
 # ---------------------------------------------------------------------------

@@ -392,3 +392,27 @@ def test_occurrences_by_kind_and_anchor(kind, period, anchor, expected):
     got = track.occurrences("quarterly", period, None, anchor, TODAY, 365, kind=kind)
     assert [d.isoformat() if d else None for d, _ in got] == expected
     assert all(label == "quarterly" for _, label in got)
+
+
+def test_horizon_and_refresh(url, tmp_path, monkeypatch):
+    src = str(tmp_path / "kh20.txt")
+    rep = Obligation(text="Các sở, ngành báo cáo kết quả thực hiện định kỳ hằng quý về Sở Nội vụ.", start=0, end=70,
+                     kind="report", actors=["Các sở, ngành"], recurrence="quarterly",
+                     period={"start": "2025-01-01", "end": "2027-12-31"})
+    monkeypatch.setenv(track.HORIZON_ENV, "30d")  # what ingest expands to
+    with store.session_scope(url) as s:
+        store.store_record(s, _rec([rep], source=src, sha="9" * 64, issued="2025-01-02"), source=src)
+    with track.open_session(url) as s:
+        n0 = len(track.query_tasks(s))
+        # a longer horizon adds the later quarters of the period, keeps the rest
+        r = track.refresh(s, today=TODAY, horizon_days=5000)
+        assert len(track.query_tasks(s)) == 12 and r.created == 12 - n0 and r.vanished == 0
+        assert max(t.due for t in track.query_tasks(s)) == date(2027, 12, 31)
+        # a shorter one hides nothing: later open quarters are not "vanished"
+        r = track.refresh(s, today=TODAY, horizon_days=30)
+        assert r.vanished == 0 and r.created == 0
+        assert not track.refresh(s, today=TODAY, horizon_days=5000).changed
+    monkeypatch.setenv(track.HORIZON_ENV, "2y")
+    assert track.default_horizon() == 730
+    monkeypatch.setenv(track.HORIZON_ENV, "nonsense")
+    assert track.default_horizon() == track.DEFAULT_HORIZON_DAYS
