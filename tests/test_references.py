@@ -319,6 +319,17 @@ def test_based_on_line_with_a_title():
     assert [r.relation for r in refs(t)] == ["based_on", "cites"]
 
 
+def test_based_on_only_in_the_preamble():
+    from pipeline.parse import parse
+
+    t = ("ỦY BAN NHÂN DÂN\nTỈNH NAM HÀ\n\nSố: 15/KH-UBND\n\nNam Hà, ngày 02 tháng 3 năm 2025\n\nKẾ HOẠCH\n"
+         "Phòng chống thiên tai năm 2025\n\nCăn cứ Luật Phòng, chống thiên tai năm 2013;\n\n"
+         "I. MỤC ĐÍCH\n\n1. Tổ chức thực hiện tốt nhiệm vụ.\n\nII. NHIỆM VỤ\n\n"
+         "1. Căn cứ nội dung Quyết định số 71/QĐ-UBND ngày 02/01/2025 của UBND tỉnh, các sở xây dựng kế hoạch.\n")
+    rels = [(r.text.split(" số")[0], r.relation) for r in refs(t, parse(t))]
+    assert rels == [("Luật Phòng, chống thiên tai năm 2013", "based_on"), ("Quyết định", "cites")]
+
+
 def test_list_shares_its_cue():
     t = "Thực hiện Kế hoạch số 14-KH/TU của Ban Thường vụ Tỉnh ủy, Kế hoạch số 24/KH-UBND và Nghị quyết số 66-NQ/TW."
     assert [r.relation for r in refs(t)] == ["implements"] * 3

@@ -268,6 +268,7 @@ for _n in _S.get("named", []):
 _TITLE_TYPEWORDS = [w for w in _TYPEWORDS if _WORD2TYPE[w]]
 _TW_WORDS = [w[:1].upper() + w[1:] for w in _TITLE_TYPEWORDS] + [w.upper() for w in _TITLE_TYPEWORDS]
 _TW_RE = re.compile(r"(?<!\w)(?P<tw>" + _alt(_TW_WORDS) + r")(?!\w)")
+_ANY_TW_RE = re.compile(r"(?:" + _TYPEWORD_ALT + r")(?!\w)")
 _TW_SCAN_RE = re.compile(r"(?P<tw>" + _trie(_TW_WORDS) + r")(?!\w)")
 
 
@@ -395,7 +396,7 @@ def _issuer_after(s: str, pos: int) -> Optional[tuple[str, int]]:
             if f in _ISSUER_STOPS_ANY:
                 break
             if f == "và" and i + 1 < len(toks) and toks[i + 1][0][:1].isupper() and \
-                    not _TW_RE.match(s, toks[i + 1][1]):
+                    not _ANY_TW_RE.match(s, toks[i + 1][1]):
                 continue  # "Bộ Giáo dục và Đào tạo"
             if _stop_at(words, i, _ISSUER_STOPS, caps):
                 break
@@ -853,11 +854,20 @@ def _sentence_start(s: str, pos: int) -> int:
     return last
 
 
-def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header_end: int) -> str:
+def _preamble_end(parsed, n: int) -> int:
+    """Where the document's own preamble ("Căn cứ …" lines) ends: its first numbered section."""
+    ends = [getattr(x, "start", n) for x in (getattr(parsed, "sections", None) or [])
+            if getattr(x, "kind", "dash") not in ("dash", "plus", "bullet")]
+    return min(ends) if ends else n
+
+
+def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header_end: int,
+              preamble_end: int) -> str:
     ls = s.rfind("\n", 0, m.start) + 1
     sent0 = _sentence_start(s, m.start)
     line_start = max(ls, sent0)
-    based_line = bool(_BASED_ON_LINE_RE.match(s[line_start:m.start].lstrip(" \t-–•*")))
+    based_line = m.start < preamble_end and \
+        bool(_BASED_ON_LINE_RE.match(s[line_start:m.start].lstrip(" \t-–•*")))
     if prev is not None and prev.end >= sent0:
         gap0 = max(sent0, prev.end, prev.title_end if prev.title_end <= m.start else -1)
     else:
@@ -974,6 +984,16 @@ def find_references(text: str, parsed=None) -> list[Reference]:
             f = next((f for f in fulls if m.end < f.start <= m.end + 4), None)
             if f is not None and f.doc_type == m.doc_type and re.fullmatch(r"\s*\(\s*", s[m.end:f.start]):
                 m.symbol, m.number, m.year = f.symbol, f.number, m.year or f.year
+    # later uses of an alias that is not a type word + number ("(gọi tắt là NQ57)" … "NQ57")
+    for alias, src in amap.items():
+        if not re.search(r"\d", alias) or _TW_RE.match(alias[:1].upper() + alias[1:]):
+            continue
+        rx = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, alias.split())) + r"(?!\w)", re.I)
+        for a in rx.finditer(s, src.end):
+            if any(x <= a.start() < y for x, y in alias_spans):
+                continue
+            shorts.append(_M(a.start(), a.end(), "short", doc_type=src.doc_type, symbol=src.symbol,
+                             number=src.number, year=src.year))
     allm = [m for m in fulls + phrases + titled + shorts if _symkey(m.symbol) not in own or m.symbol is None]
     # overlaps: keep the fuller form
     allm.sort(key=lambda m: (_PRIORITY[m.kind], -(m.end - m.start), m.start))
@@ -1003,8 +1023,9 @@ def find_references(text: str, parsed=None) -> list[Reference]:
 
     refs = []
     prev, prev_rel = None, None
+    preamble_end = _preamble_end(parsed, len(s)) if parsed is not None else len(s)
     for m in kept:
-        rel = _relation(s, m, prev, prev_rel, header_end)
+        rel = _relation(s, m, prev, prev_rel, header_end, preamble_end)
         refs.append(Reference(text=text[m.start:m.end], start=m.start, end=m.end, doc_type=m.doc_type,
                               symbol=m.symbol, number=m.number, date=m.date, issuer=m.issuer, relation=rel,
                               title=m.title, year=m.year))
