@@ -121,7 +121,8 @@ def ingest_file(path, url: Optional[str] = None) -> FileResult:
         with store.session_scope(url) as s:
             res = store.store_record(s, rec, source=str(p))
             out = FileResult(str(p), res.status, res.document.id if res.document else None,
-                             res.document.symbol if res.document else None, warnings=list(res.warnings))
+                             res.document.symbol if res.document else None,
+                             warnings=list(rec.warnings) + list(res.warnings))
     except Exception as e:  # rolled back: nothing of this file is stored
         return FileResult(str(p), "failed", error=f"{p}: cannot store: {type(e).__name__}: {e}")
     return out

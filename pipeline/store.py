@@ -293,14 +293,14 @@ def find_document(session: Session, ref: str) -> Optional[Document]:
         d = session.get(Document, int(ref))
         if d is not None:
             return d
-    d = session.scalars(select(Document).where(Document.symbol == ref).order_by(Document.id)).first()
+    d = session.scalars(select(Document).where(Document.symbol == ref).order_by(Document.is_report, Document.id)).first()
     if d is not None:
         return d
     import re
 
     canon = re.sub(r"\s+", "", ref)
     for cand in {canon, canon.upper()}:
-        d = session.scalars(select(Document).where(Document.symbol == cand).order_by(Document.id)).first()
+        d = session.scalars(select(Document).where(Document.symbol == cand).order_by(Document.is_report, Document.id)).first()
         if d is not None:
             return d
     paths = {ref}
@@ -316,7 +316,7 @@ def find_document(session: Session, ref: str) -> Optional[Document]:
     from sqlalchemy import func
 
     return session.scalars(select(Document).where(func.lower(Document.symbol) == canon.lower())
-                           .order_by(Document.id)).first()
+                           .order_by(Document.is_report, Document.id)).first()
 
 
 def find_identity(session: Session, ref: str) -> Optional[Identity]:
@@ -566,24 +566,41 @@ def store_record(session: Session, record, source: Optional[str] = None) -> Stor
             doc = v.document
     ident = get_identity(session, key, doc_type=d.doc_type, symbol=d.symbol, number=d.number, issuer=d.issuer,
                          date=d.issued_date, label=_label(d.doc_type, d.symbol, d.title))
-    if doc is None and ident.document is not None and _strong(ident.key):
-        doc = ident.document
+    holder = ident.document
+    is_report = bool(d.is_report)
+    if doc is None and holder is not None and _strong(ident.key) and not is_report and not holder.is_report:
+        doc = holder  # a new text of the same document
     status = "version" if doc is not None else "new"
     if doc is None:
         doc = Document(source=src)
         session.add(doc)
         session.flush()
-    if ident.document is not None and ident.document.id != doc.id:
-        # two ingested documents under one weak key: keep them apart
-        ident = get_identity(session, f"{key}~{record.sha256[:12]}", doc_type=d.doc_type, symbol=d.symbol,
-                             number=d.number, issuer=d.issuer, date=d.issued_date,
-                             label=_label(d.doc_type, d.symbol, d.title))
+    holder = ident.document
+    if holder is not None and holder.id != doc.id:
+        if holder.is_report and not is_report:
+            # the document itself arrives after a news report about it: it takes its identity,
+            # the report keeps its own
+            hv = holder.current_version
+            aside = get_identity(session, f"{key}~{(hv.sha256 if hv else str(holder.id))[:12]}",
+                                 doc_type=ident.doc_type, symbol=ident.symbol, number=ident.number,
+                                 issuer=ident.issuer, date=ident.date, label=f"{ident.label} (report)")
+            holder.identity_id = None
+            session.flush()
+            holder.identity_id = aside.id
+            session.flush()
+            session.expire(ident, ["document"])
+        else:
+            # two ingested texts under one key (news reports of one directive, or a weak key): kept apart
+            ident = get_identity(session, f"{key}~{record.sha256[:12]}", doc_type=d.doc_type, symbol=d.symbol,
+                                 number=d.number, issuer=d.issuer, date=d.issued_date,
+                                 label=_label(d.doc_type, d.symbol, d.title) + (" (report)" if is_report else ""))
     if doc.identity_id != ident.id:
         doc.identity_id = ident.id
     ident.doc_type, ident.symbol, ident.number = d.doc_type, d.symbol, d.number
     ident.issuer = d.issuer or ident.issuer
     ident.date = d.issued_date or ident.date
-    ident.label = _label(d.doc_type, d.symbol, d.title) or ident.label
+    if "~" not in ident.key:
+        ident.label = _label(d.doc_type, d.symbol, d.title) or ident.label
 
     doc.source = src
     doc.doc_type, doc.symbol, doc.number = d.doc_type, d.symbol, d.number

@@ -253,3 +253,24 @@ def test_default_url_from_env(monkeypatch, tmp_path):
     monkeypatch.delenv("VANBAN_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert store.default_url().startswith("sqlite:///") and store.default_url().endswith("vanban.db")
+
+
+def test_news_reports_of_one_directive_stay_apart_and_yield_to_the_directive(url):
+    """Two articles reporting Chỉ thị 07-CT/TU are two documents; the directive itself takes the identity."""
+    r1 = make_record("07-CT/TU", "2024-03-12", [("Nghị quyết", "05-NQ/TU", "2022-01-10", "implements")],
+                     source="/n/article1.txt", salt="\nbài 1\n")
+    r2 = make_record("07-CT/TU", "2024-03-12", source="/n/article2.txt", salt="\nbài 2\n")
+    real = make_record("07-CT/TU", "2024-03-12", source="/n/directive.txt", salt="\nvăn bản\n")
+    citing = make_record("12-KH/TU", "2024-05-01", [("Chỉ thị", "07-CT/TU", "2024-03-12", "implements")],
+                         source="/n/plan.txt", doc_type="Kế hoạch")
+    r1.document.is_report = r2.document.is_report = True
+    assert [put(url, r)[0] for r in (r1, citing, r2, real)] == ["new", "new", "new", "new"]
+    with store.session_scope(url) as s:
+        assert count(s, store.Document) == 4
+        d = store.find_document(s, "07-CT/TU")
+        assert d.source == "/n/directive.txt" and not d.is_report
+        assert d.identity.key == "sym:07-ct/tu@nghe-an#2024"
+        assert [e["from"]["symbol"] for e in store.cited_by(s, d.identity)] == ["12-KH/TU"]
+        reports = [x for x in s.scalars(select(store.Document)) if x.is_report]
+        assert len({x.identity_id for x in reports} | {d.identity_id}) == 3
+        assert all(x.identity.label.endswith("(report)") for x in reports)
