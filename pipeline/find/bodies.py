@@ -248,8 +248,9 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 return e
             e = j + 1
 
-    def generic_list(e: int) -> int:
-        """After a generic noun ending at e: ", ngành", "và đơn vị", ", các tổ chức chính trị - xã hội"."""
+    def generic_list(e: int, places: bool = False) -> int:
+        """After a generic noun ending at e: ", ngành", "và đơn vị", ", các tổ chức chính trị - xã hội"
+        (places continue only a list of places: "các xã, phường và đặc khu")."""
         while True:
             j, nl = step(e, True)
             if j < 0 or words[j] not in (",", "và"):
@@ -260,7 +261,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             if k >= 0 and words[k].lower() in quant:
                 k2, _ = step(k + 1, False)
                 k = k2
-            if k < 0 or k not in at["GEN"] or (words[k].lower() in gen_places and words[k].lower() != "địa"):
+            if k < 0 or k not in at["GEN"] or (not places and " ".join(words[k:at["GEN"][k]]).lower() in gen_places):
                 return e
             if at["NAMED"].get(k, -1) > at["GEN"][k]:  # "Ủy ban nhân dân" is a new body
                 return e
@@ -294,6 +295,12 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                     return e
             if j in at["MOD"]:
                 e = at["MOD"][j]
+                if words[e - 1].lower() == "thuộc":  # "… trực thuộc Ủy ban nhân dân Thành phố"
+                    k, nl2 = step(e, False)
+                    if k >= 0 and D.head_at(k) > 0 and at["OFFICE"].get(k, -1) < 0:
+                        e2 = body_from(k, True)
+                        if e2 > k:
+                            e = e2
                 continue
             if w == "của":
                 k, nl2 = step(j + 1, False)
@@ -350,7 +357,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         gen_e = at["GEN"].get(i, -1)
         if off_e > 0 and off_e >= max(named_e, any_e):
             e = off_e
-            j, nl = step(e, False)
+            j, nl = step(e, True)
             if j >= 0 and (D.head_at(j) > 0 or j in at["GEN"] or words[j].lower() in quant):
                 s2 = j
                 if words[j].lower() in quant:
@@ -418,19 +425,22 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         prev = i - 1
         while prev >= 0 and D.space[prev]:
             prev -= 1
-        quantified = prev >= 0 and words[prev].lower() in quant
-        le = generic_list(e)
-        is_list = le > e
+        quantified = prev >= 0 and words[prev].lower() in quant and D.gap_nl(prev + 1, i) <= 1
         w = " ".join(words[i:e])
         if w.isupper() and len(w) > 1:
             return -1
         w = w.lower()
-        if (w in gen_places and not quantified) or w in st["tail_only"]:
+        is_place = w in gen_places
+        if (is_place and not quantified) or w in st["tail_only"]:
             return -1
+        le = generic_list(e, places=is_place)
+        is_list = le > e
         e2 = tail(le, False, names_ok=False)
-        if forced or quantified or (is_list and (prev < 0 or words[prev].lower() in _OPEN_PREV or D.nl[prev] or not D.alpha(prev))):
+        # the generic noun opens a clause: line start, after punctuation, or after "với", "giao", "của" ...
+        opened = prev < 0 or D.gap_nl(prev + 1, i) > 0 or words[prev].lower() in _OPEN_PREV or not D.alpha(prev)
+        if forced or quantified or (is_list and opened):
             return e2
-        if e2 > le and (prev < 0 or words[prev].lower() in _OPEN_PREV or not D.alpha(prev) or (prev >= 0 and D.space[prev])):
+        if e2 > le and opened:
             return e2  # "Cơ quan liên quan", "đơn vị có liên quan"
         return -1
 
@@ -446,9 +456,9 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             continue
         s = i
         p = i - 1
-        while p >= 0 and D.space[p] and D.nl[p] == 0:
+        while p >= 0 and D.space[p] and D.nl[p] <= 1:
             p -= 1
-        if p >= 0 and words[p].lower() in quant and D.gap_nl(p + 1, i) == 0:
+        if p >= 0 and words[p].lower() in quant and D.gap_nl(p + 1, i) <= 1:
             s = p
             if p >= 1 and words[p].lower() == "các" and words[p - 1].lower() == "cả":
                 pass
