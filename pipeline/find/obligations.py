@@ -61,7 +61,7 @@ def _cfg():
     cfg = {
         "head": re.compile(rf"(?i:{head_re})"),
         "actor_verb": re.compile(
-            rf"(?i:(?P<a>(?:{_alt(c['actors']['strip_front'])}\s+)?{head_re}[^.:!?\n]{{0,220}}?))\s+(?P<v>{verbs_re})"
+            rf"(?i:(?P<a>(?:{_alt(c['actors']['strip_front'])}\s+)?{head_re}(?:[^.:!?\n]|:(?=\s+[A-ZĐ])){{0,220}}?))\s+(?P<v>{verbs_re})"
         ),
         "lead_cue": re.compile(
             rf"(?i:\b(?P<cue>{_alt(c['lead_in']['cues'])})\s+(?:(?:{_alt(c['actors']['strip_front'])})\s+)?)"
@@ -887,6 +887,10 @@ def _preamble(w: _Walker, text: str, ps: int, pe: int, narrative: bool):
         w.units.append(u)
 
 
+_SELF_RE = re.compile(r"(?i:(?:nghị quyết|chỉ thị|kế hoạch|quyết định|kết luận|quy định|hướng dẫn|công điện|"
+                      r"thông báo|chương trình|quy chế|công văn|văn bản) này\b)")
+
+
 def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     cfg = _cfg()
     t = text[u.start:u.end]
@@ -895,6 +899,9 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     if not u.ctx.startswith("table") and len(t) < 60 and t[-1] not in ".;!?…" and not cfg["verbs"].search(t):
         return None
     names, span, by_cue = actor_at(text, u.start, u.end)
+    if _SELF_RE.match(t):  # "Nghị quyết này được phổ biến …": the document itself
+        names, span, by_cue = [], None, False
+        u.inherited = []
     body_start = span[1] if span else _skip_openers(text, u.start, u.end)
     if span:
         # past the verb that ended the actor phrase is the action; for kinds use what follows the actor
