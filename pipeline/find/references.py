@@ -204,7 +204,7 @@ _SYM_RE = re.compile(
 )
 
 # numbers followed by a separator: where a symbol may start (a fast scan)
-_CAND_RE = re.compile(r"\d+(?:\.\d+)?[a-zđ]?[ \t]*\n?[ \t]*[-/]")
+_CAND_RE = re.compile(r"\d+(?:\.\d+)?[a-zA-Zđ]?[ \t]*\n?[ \t]*[-/]")
 
 
 def _sym_iter(s: str):
