@@ -97,7 +97,8 @@ for _t in _T["type"]:
     for _c in _t.get("codes", []):
         _CODE.setdefault(_c.casefold(), []).append((_c, _t["name"], _sector))
     for _c in _t.get("typos", []):
-        _TYPO.setdefault(_c.casefold(), []).append((_t["codes"][0], _t["name"]))
+        if _t.get("codes"):
+            _TYPO.setdefault(_c.casefold(), []).append((_t["codes"][0], _t["name"]))
 for _w in _S["words"]["generic"]:
     _WORD2TYPE.setdefault(_w.casefold(), "")  # "" = take the type from the code
 
