@@ -385,6 +385,9 @@ def encodable(text: str, encoding: str) -> str:
         return text
     out = []
     for ch in unicodedata.normalize("NFC", text):
+        if ch.isascii():
+            out.append(ch)
+            continue
         if encoding == "cp1258":
             out.append(ch if ch == "?" or b"?" not in _cp1258(ch) else "?")
             continue

@@ -220,3 +220,25 @@ def test_every_shared_text_reads():
         src = read_path(f)
         assert src.format == "txt" and src.encoding in ("utf-8", "utf-8-sig"), (f.name, src.encoding)
         assert src.text == unicodedata.normalize("NFC", f.read_text(encoding="utf-8-sig")), f.name
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258", "utf-16"])
+def test_shared_texts_round_trip_through_every_encoding(encoding):
+    """Each real text, written in a legacy encoding, is detected and converted
+    back (TCVN3: the letters, and nearly all of the case)."""
+    files = _shared_files()[::4]  # a quarter of them keeps the suite fast; all pass
+    if not files:
+        pytest.skip("../shared is absent")
+    case_errors = total = 0
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        want = R.encodable(text, encoding)
+        src = read_bytes(R.to_bytes(text, encoding), f.name)
+        assert src.encoding == encoding, f.name
+        if encoding == "tcvn3":
+            assert src.text.lower() == want.lower(), f.name
+            case_errors += sum(a != b for a, b in zip(src.text, want))
+            total += len(want)
+        else:
+            assert src.text == want, f.name
+    assert case_errors <= total * 0.0005

@@ -278,6 +278,7 @@ _SYLLABLE = re.compile(
 _VIET_ONLY = set("ăâêôơưđ")
 
 
+@functools.lru_cache(maxsize=65536)
 def _syllable_kind(word: str) -> int:
     """1: a Vietnamese syllable with a diacritic; 0: ASCII-only or plausible;
     -1: not a Vietnamese word (letters a reader of Vietnamese would not write)."""

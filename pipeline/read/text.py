@@ -124,18 +124,30 @@ def _maybe_legacy(text: str, enc: str) -> tuple[str, str]:
     return text, enc
 
 
+def _decode_with(data: bytes, enc: str) -> str | None:
+    if enc in legacy.SCHEMES:
+        return legacy.decode(data, enc)
+    try:
+        return unicodedata.normalize("NFC", data.decode(enc))
+    except UnicodeDecodeError:
+        return None
+
+
 def _decode_8bit(data: bytes) -> tuple[str, str]:
+    # choose on a sample (the head and a slice of the middle), then decode it all
+    sample = data if len(data) <= 40000 else data[:24000] + b"\n" + data[len(data) // 2:len(data) // 2 + 16000]
     candidates = {}
-    for enc in ("cp1258", "cp1252"):
-        try:
-            candidates[enc] = unicodedata.normalize("NFC", data.decode(enc))
-        except UnicodeDecodeError:
-            pass
-    for scheme in legacy.SCHEMES:
-        candidates[scheme] = legacy.decode(data, scheme)
+    for enc in ("cp1258", "cp1252") + legacy.SCHEMES:
+        t = _decode_with(sample, enc)
+        if t is not None:
+            candidates[enc] = t
     scored = sorted(((legacy.vietnamese_score(t), enc) for enc, t in candidates.items()), reverse=True)
     score, enc = scored[0]
-    text = candidates[enc]
+    text = _decode_with(data, enc) if sample is not data else candidates[enc]
+    if text is None:  # a byte the sample did not hold is undefined in this code page
+        text = data.decode(enc, errors="replace")
+    if "cp1252" in candidates and sample is not data:
+        candidates["cp1252"] = data.decode("cp1252", errors="replace")
     good, bad = legacy.quality(text)
     high = sum(1 for b in data if b >= 0x80)
     # accept a Vietnamese decoding that is mostly valid, or a near-ASCII text with a few accents
