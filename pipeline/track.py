@@ -506,9 +506,6 @@ def _event(session: Session, task: Task, action: str, *, by: str = "vanban", not
     return ev
 
 
-_FIELDS = ("text", "norm", "current_fp", "kind", "actors", "leads", "partners", "lead_key", "partner_key",
-           "report_to", "deadline", "recurrence", "recurrences", "period_start", "period_end", "due", "section",
-           "span_start", "span_end", "seq")
 _QUIET = {"version_id", "span_start", "span_end", "seq", "doc_symbol", "doc_type", "doc_title", "doc_date",
           "doc_source", "norm", "current_fp", "lead_key", "partner_key", "section"}
 
@@ -553,7 +550,6 @@ def sync_tasks(session: Session, document_row, version_row, record, *, today: Op
         old = {t.occurrence: t for t in groups.get(fp, [])}
         occ = occurrences(o.recurrences, o.period, o.deadline, anchor, today, horizon, kind=o.kind)
         expanded = bool(o.recurrences) and o.kind not in ("target", "prohibition")
-        # keep occurrences already tracked even when the horizon no longer reaches them
         for due, label in occ:
             key = due.isoformat() if (expanded and due) else ""
             values = dict(
