@@ -543,8 +543,29 @@ _ALIAS_STOP = {"cấp", "các", "này", "đó", "chung", "những"}
 
 
 def _shares_word(alias: str, phrase: str) -> bool:
-    a = {w for w in _WORD_RE.findall(alias.lower()) if w not in _ALIAS_STOP}
-    return bool(a & set(_WORD_RE.findall(phrase.lower())))
+    """The alias is a short form of the phrase: its first content word is among the phrase's first words."""
+    a = [w for w in _WORD_RE.findall(new_style(alias).lower()) if w not in _ALIAS_STOP]
+    ph = [w for w in _WORD_RE.findall(new_style(phrase).lower()) if w not in _ALIAS_STOP][:3]
+    return bool(a) and a[0] in ph
+
+
+@functools.lru_cache(maxsize=1)
+def _doc_type_words() -> tuple:
+    words = set()
+    for t in load("doc_types").get("type", []):
+        words.update(w.lower() for w in t.get("words", []))
+        words.add(t.get("name", "").lower())
+    return tuple(sorted(w for w in words if w))
+
+
+def _alias_ok(alias: str) -> bool:
+    """A body alias must not name a document ("Chương trình", "Nghị định") nor be a complete body
+    name of its own ("tỉnh ủy": expanding it everywhere would rename every mention)."""
+    low = alias.lower()
+    if any(low == w or low.startswith(w + " ") for w in _doc_type_words()):
+        return False
+    D, spans = _scan(alias)
+    return not any(s == 0 and e == D.n for s, e in spans)
 
 
 @functools.lru_cache(maxsize=8)
@@ -584,6 +605,8 @@ def _definitions_cached(text: str) -> tuple:
             q = p
             while q > 0 and text[q - 1] in " \t\n":
                 q -= 1
+            if not _alias_ok(alias):
+                continue
             if q in ends and _shares_word(alias, text[ends[q]:q]):
                 out[alias] = _ws(text[ends[q]:q])
                 body_aliases.add(alias)
