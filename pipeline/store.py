@@ -807,3 +807,31 @@ def document_dict(session: Session, doc: Document, full: bool = False) -> dict:
     if full and v is not None:
         out["text"] = v.text
     return out
+
+
+def database_exists(url: Optional[str] = None) -> bool:
+    """Whether ``url`` (default :func:`default_url`) names a database that already exists.
+
+    An SQLite file must exist (nothing is created); any other URL is assumed to.
+    """
+    url = url or os.environ.get(ENV_VAR)
+    if url is None:
+        from platformdirs import user_data_dir
+
+        return (Path(user_data_dir("vanban")) / "vanban.db").is_file()
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return bool(u.database) and u.database != ":memory:" and Path(u.database).expanduser().is_file()
+    return True
+
+
+def superseded_warnings_for(record, url: Optional[str] = None) -> list[str]:
+    """:func:`superseded_warnings` against the database of ``url`` when it exists (for ``vanban extract``);
+    ``[]`` when there is no database or it cannot be read."""
+    if not database_exists(url):
+        return []
+    try:
+        with session_scope(url) as s:
+            return superseded_warnings(s, record)
+    except Exception:
+        return []

@@ -274,3 +274,13 @@ def test_news_reports_of_one_directive_stay_apart_and_yield_to_the_directive(url
         reports = [x for x in s.scalars(select(store.Document)) if x.is_report]
         assert len({x.identity_id for x in reports} | {d.identity_id}) == 3
         assert all(x.identity.label.endswith("(report)") for x in reports)
+
+
+def test_superseded_warnings_for_extract(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    late = make_record("11-KH/TU", "2024-08-01", [("Chỉ thị", "03-CT/TU", "2018-05-05", "implements")])
+    assert store.superseded_warnings_for(late, url) == [] and not (tmp_path / "w.db").exists()  # nothing created
+    put(url, make_record("09-CT/TU", "2024-06-01", [("Chỉ thị", "03-CT/TU", "2018-05-05", "replaces")]))
+    assert store.superseded_warnings_for(late, url) == [
+        "cites superseded document Chỉ thị 03-CT/TU (replaced by Chỉ thị 09-CT/TU)"]
+    store.dispose(url)
