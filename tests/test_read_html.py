@@ -76,3 +76,12 @@ def test_wrapper_with_a_clutter_like_class_is_kept():
     text, _ = html_to_text(html)
     assert text.startswith("Điều 1.") and "Điều 5." in text
     assert "Chia sẻ" not in text and "ẩn đi" not in text
+
+
+def test_paragraphs_written_as_bare_divs():
+    body = "".join(f"<div>Nội dung đoạn {k}: các cơ quan, đơn vị thực hiện nghiêm túc chỉ đạo của cấp trên.</div>" for k in range(5))
+    html = (f"<html><body><div class='menu-top'><div><a>Giới thiệu</a></div><div><a>Liên hệ</a></div></div>"
+            f"<div class='x1'>{body}</div></body></html>")
+    text, _ = html_to_text(html)
+    assert text.startswith("Nội dung đoạn 0:") and "Liên hệ" not in text
+    assert len(text.rstrip("\n").split("\n")) == 5

@@ -71,11 +71,18 @@ def _pick_body(soup: BeautifulSoup) -> Tag:
         return best[1]
     # densest block: the element whose direct <p>/<br>-text children hold the most text
     scores: dict[int, tuple[int, Tag]] = {}
-    for p in soup.find_all(["p", "br", "td", "li"]):
+    for p in soup.find_all(["p", "br", "td", "li", "div", "font", "span"]):
         parent = p.parent
         if parent is None:
             continue
-        n = _text_len(p) if p.name != "br" else 20
+        if p.name in ("div", "font", "span"):
+            # a paragraph written as a bare <div>: its own text, not its children's
+            n = len(re.sub(r"\s+", "", "".join(str(c) for c in p.children if isinstance(c, NavigableString)
+                                               and not isinstance(c, Comment))))
+            if n < 40:
+                continue
+        else:
+            n = _text_len(p) if p.name != "br" else 20
         key = id(parent)
         scores[key] = (scores.get(key, (0, parent))[0] + n, parent)
     if scores:
