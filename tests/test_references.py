@@ -123,6 +123,13 @@ def test_hard_wrapped_mention():
     assert (r.symbol, r.date, r.issuer) == ("57-NQ/TW", "2024-12-22", "Bộ Chính trị")
 
 
+def test_date_does_not_cross_a_paragraph():
+    r = refs("Huyện ủy ban hành Kế hoạch thực hiện Chỉ thị số 05-CT/TU\n\nNgày 12/3/2025, Ban Thường vụ họp.")[0]
+    assert (r.text, r.date) == ("Chỉ thị số 05-CT/TU", None)
+    r = refs("Thực hiện Chỉ thị số 05-CT/TU\nNgày 12/3/2025, Ban Thường vụ họp.")[0]
+    assert r.date is None
+
+
 def test_wrapped_date_and_issuer():
     r = one("Thực hiện Kết luận số 34-KL/TW ngày 18\ntháng 5 năm 2026 của Bộ Chính\ntrị về sắp xếp thôn.")
     assert r.date == "2026-05-18"

@@ -233,10 +233,10 @@ _LEFT_RE = re.compile(
 )
 _DATE = (r"(?P<d>\d{1,2})[ \t]*[/.-][ \t]*(?P<m>\d{1,2})[ \t]*[/.-][ \t]*(?P<y>(?:19|20)\d{2})(?!\d)"
          r"|(?P<d2>\d{1,2})\s+(?i:tháng)\s+(?P<m2>\d{1,2})\s*,?\s+(?i:năm)\s+(?P<y2>(?:19|20)\d{2})(?!\d)")
-_DATE_AFTER_RE = re.compile(r"[ \t]*,?\s*(?i:ngày)[ \t]*\n?[ \t]*(?:" + _DATE + ")")
+_DATE_AFTER_RE = re.compile(r"[ \t]*,?(?:[ \t]*(?i:ngày)|[ \t]*\n[ \t]*ngày)[ \t]*\n?[ \t]*(?:" + _DATE + ")")
 _YEAR_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?i:năm)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)")
-_ISSUER_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*(?:" + _alt(_case_variants(_W["issuer_lead"])) +
-                             r")[ \t]*\n?[ \t]*(?=\w)")
+_ISSUER_LEAD_RE = re.compile(r"[ \t]*,?(?:[ \t]*(?:" + _alt(_case_variants(_W["issuer_lead"])) + r")|[ \t]*\n[ \t]*(?:" +
+                             _alt(_W["issuer_lead"]) + r"))[ \t]*\n?[ \t]*(?=\w)")
 _TOKEN_RE = re.compile(r"[ \t]*([^\s,;.:()\[\]“”\"'!?…|]+)")
 _WRAP_RE = re.compile(r"[ \t]*\n[ \t]*(?=[a-zà-ỹđ])([^\s,;.:()\[\]“”\"'!?…]+)")
 _TITLE_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*[“\"]?(?=(?i:" + _alt(_W["title_lead"]) + r")(?!\w))")
