@@ -50,6 +50,10 @@ Chính phủ", stays central); ``#year`` from the symbol's year part, else the
 cited date, because state numbering restarts each year and party numbering
 each term.
 
+``@?`` marks a local code whose place nothing states (neither the citing
+document nor the issuer as written): such keys are not safe to merge across
+documents, and a caller may prefer to keep them per citing document.
+
 ``name:<type>:<name>[@<locality>][#<year>]`` for a document cited by name
 only ("Luật Tài nguyên nước năm 2023" → ``name:luat:tai-nguyen-nuoc#2023``;
 "Nghị quyết Đại hội X của Đảng bộ tỉnh" → qualified by locality).
