@@ -355,29 +355,48 @@ def test_store_versions_keep_tasks(url, tmp_path):
         assert [e.action for e in track.history(s, tid)] == ["created", "done"]
 
 
-def test_real_corpus_ingested_twice_changes_no_task(shared_dir, tmp_path):
-    ingest = pytest.importorskip("pipeline.ingest")
-    corpus = shared_dir / "external-corpus"
-    files = sorted(corpus.glob("kh-*.txt"))[:2]
+def test_real_plan_through_the_cli(shared_dir, tmp_path, monkeypatch):
+    """Acceptance: ingest a real Kế hoạch, list its tasks as JSON, write its xlsx checklist; ingest again: no change."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    files = sorted((shared_dir / "external-corpus").glob("kh-*.txt"))[-1:]
     if not files:
         pytest.skip("no Kế hoạch in the external corpus")
     url = f"sqlite:///{tmp_path / 'real.db'}"
+    monkeypatch.setenv("VANBAN_DB", url)
+    run = CliRunner().invoke
     try:
-        for f in files:
-            assert ingest.ingest_file(f, url).status == "new"
-        before, n_events = _all(url), _events(url)
-        assert before and any(t["bodies"] for t in before)
-        for f in files:
-            assert ingest.ingest_file(f, url).status == "unchanged"
-        assert _all(url) == before and _events(url) == n_events
-        # syncing the stored records again (as a re-ingest of the same version would) changes nothing either
-        with store.session_scope(url) as s:
-            from pipeline.extract import extract_path
+        r = run(app, ["ingest", str(files[0])])
+        assert r.exit_code == 0, r.output
+        r = run(app, ["tasks", "list", "--format", "json"])
+        tasks = json.loads(r.output)
+        from pipeline.extract import extract_path
 
-            for f in files:
-                d = store.find_document(s, str(f))
-                res = track.sync_tasks(s, d, d.current_version_id, extract_path(f))
-                assert not res.changed
+        rec = extract_path(files[0])
+        assert tasks and any(t["bodies"] for t in tasks)
+        # every obligation is a task (a recurring one several); dated ones have their due dates
+        assert {t["start"] for t in tasks} == {o.start for o in rec.obligations}
+        dated = {o.start for o in rec.obligations if o.deadline or o.recurrence}
+        assert dated <= {t["start"] for t in tasks if t["due"]} | {t["start"] for t in tasks if t["recurrence"]}
+        assert all(t["document"]["source"] and t["start"] is not None for t in tasks)
+        out = tmp_path / "f.xlsx"
+        r = run(app, ["checklist", str(files[0]), "--format", "xlsx", "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+        assert list(rows[3])[:2] == ["STT", "Nội dung"]
+        assert sorted(row[8] for row in rows[4:]) == sorted(t["id"] for t in tasks)
+        n_events = _events(url)
+        r = run(app, ["ingest", str(files[0])])
+        assert r.exit_code == 0
+        assert json.loads(run(app, ["tasks", "list", "--format", "json"]).output) == tasks
+        assert _events(url) == n_events
+        # syncing the stored record again (a re-ingest of the same version) changes nothing either
+        with store.session_scope(url) as s:
+            d = store.find_document(s, str(files[0]))
+            assert not track.sync_tasks(s, d, d.current_version_id, rec).changed
     finally:
         store.dispose(url)
 
