@@ -286,7 +286,7 @@ _NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []) + _S.get("not_named"
 _TITLE_NAME_END_RE = re.compile(r"[.;:(\n]|[ \t](?:" + _alt(_W["title_name_stops"]) + r")(?!\w)")
 _AMEND = _S.get("amending", {})
 _AMEND_TYPES = set(_AMEND.get("types", []))
-_AMEND_RE = re.compile(r"[ \t]+(?i:" + _alt(_AMEND.get("lead", ["sửa đổi"])) + r")[ \t]+")
+_AMEND_RE = re.compile(r"[ \t]*\n?[ \t]*(?<=\s)(?i:" + _alt(_AMEND.get("lead", ["sửa đổi"])) + r")[ \t]*\n?[ \t]*(?<=\s)")
 _AMEND_JOIN_RE = re.compile(r"[ \t]*(?:,|(?i:và))[ \t]*(?=\w)")
 _SHORT_LIST_GAP_RE = re.compile(r"[ \t]*(?:,|;|(?i:và))[ \t]*")
 _SHORT_TYPES = set(_S.get("short", {}).get("unresolved_types", []))
