@@ -79,6 +79,7 @@ def _cfg():
         "assessment": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['assessment'])})\b"),
         "execution": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['execution'])})\b"),
         "prohibition": re.compile(rf"(?i:(?:^|[;:.]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b|\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"),
+        "prohibition_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['prohibition'])})\b)"),
         "report_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
         "report_trouble": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_trouble'])})\b)"),
         "report_verb": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_verbs'])})\s+(?:(?:kết quả[^,;.]{{0,80}}?|định kỳ)\s+)?(?:(?:cho|về|lên|tới|đến)\s+)?(?=(?i:{head_re})|[A-ZĐ]))"),
@@ -166,7 +167,7 @@ def _phrase(text: str, pos: int, e: int):
         return None
     a_s, a_e = am.start("a"), am.end("a")
     phrase = text[a_s:a_e]
-    if cfg["not_actor"].search(phrase):
+    if cfg["not_actor"].search(phrase) or re.search(r"\sđược\s(?!giao)", phrase):
         return None
     cm = cfg["actor_cut"].search(phrase)
     if cm:
@@ -217,7 +218,9 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
     closing = bool(re.match(r"(?i:trên đây)", text[s:s + 10]))
     for m in cfg["lead_cue"].finditer(text, s, first_end if not closing else e2):
         pre = text[p:m.start()]
-        if m.start() > p and not closing and not (cfg["head"].match(pre) or re.match(r"(?i:thủ tướng|chủ tịch|ban|bộ)", pre)):
+        if m.start() > p and not closing and not (
+                cfg["head"].match(pre) or re.match(r"(?i:thủ tướng|chủ tịch|ban|bộ|chỉ thị|nghị quyết|kế hoạch|kết luận|"
+                                                   r"công điện|quyết định|thông báo|hướng dẫn|công văn|văn bản)", pre)):
             continue
         r = _phrase(text, m.end(), e2)
         if r:
@@ -730,6 +733,8 @@ def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
         if cfg["figure"].search(t) or re.search(r"(?i:phấn đấu|ít nhất|tối thiểu|đạt\s+\d)", t):
             return "target"
     bs = body_start
+    if cfg["prohibition_start"].match(text, bs, u.end):
+        return "prohibition"
     if cfg["report_start"].match(text, bs, u.end):
         return "report"
     if cfg["report_trouble"].search(t[:200]) and re.search(r"(?i:phản ánh|báo cáo)", t):
@@ -887,6 +892,7 @@ def _preamble(w: _Walker, text: str, ps: int, pe: int, narrative: bool):
         w.units.append(u)
 
 
+_UNTIL_RE = re.compile(r"(?i:\bđến\s+(?:hết\s+)?)$")
 _SELF_RE = re.compile(r"(?i:(?:nghị quyết|chỉ thị|kế hoạch|quyết định|kết luận|quy định|hướng dẫn|công điện|"
                       r"thông báo|chương trình|quy chế|công văn|văn bản) này\b)")
 
@@ -948,7 +954,12 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         # aims stated without a figure are no records
         return None
 
-    # --- actors
+    # --- actors ("Cơ quan chủ trì: X; cơ quan phối hợp: Y" on one line)
+    for a, b in list(u.attrs.get("lead", [])):
+        pm = re.search(r"[;,.]\s*(?i:(?:cơ quan|đơn vị)\s+phối hợp(?:\s+thực hiện)?)\s*:\s*", text[a:b])
+        if pm:
+            u.attrs["lead"] = [(x, y) if (x, y) != (a, b) else (a, a + pm.start()) for x, y in u.attrs["lead"]]
+            u.attrs.setdefault("partner", []).append((a + pm.end(), b))
     lead_names = _names_in(text, u.attrs.get("lead"))
     if names:
         actors = names
@@ -968,7 +979,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     deadline = None
     deadline_text = None
     for x in times:
-        if x.deadline and (x.is_deadline_cue or (u.attrs.get("time") and any(a <= x.start < b for a, b in u.attrs["time"]))):
+        by_until = bool(_UNTIL_RE.search(text, max(0, x.start - 12), x.start))
+        if x.deadline and (x.is_deadline_cue or by_until or (u.attrs.get("time") and any(a <= x.start < b for a, b in u.attrs["time"]))):
             if x.kind in ("date", "datetime", "month", "quarter", "half", "year", "relative"):
                 deadline, deadline_text = x.deadline, x.text
                 break
