@@ -139,11 +139,17 @@ def _restore_case(chars: list, shared: set) -> None:
     and no lower-case letter of its own), when a one-capital word stands next to
     an upper-case word or on an upper-case line, and at the start of a sentence."""
     s = "".join(chars)
+    mask = bytearray(len(s))
+    for i in shared:
+        mask[i] = 1
     words = []  # (start, end, shared idx, n_upper, n_lower) over the word's own letters
     for m in _WORD.finditer(s):
-        idx = [i for i in range(m.start(), m.end()) if i in shared]
-        own = [s[i] for i in range(m.start(), m.end()) if i not in shared]
-        words.append((m.start(), m.end(), idx, sum(c.isupper() for c in own), sum(c.islower() for c in own)))
+        ws, we = m.span()
+        w = m.group(0)
+        n_shared = mask.count(1, ws, we)
+        idx = [i for i in range(ws, we) if mask[i]] if n_shared else []
+        # shared letters are lower-case: the word's own capitals are all its capitals
+        words.append((ws, we, idx, sum(map(str.isupper, w)), sum(map(str.islower, w)) - n_shared))
 
     def caps(w):
         return w[4] == 0 and (w[3] >= 2 or (w[3] >= 1 and len(w[2]) == 0 and w[1] - w[0] >= 2))

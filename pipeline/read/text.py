@@ -75,7 +75,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     # UTF-8 with a few broken bytes (a cut or spliced scrape): keep it, mark the damage
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    multi = sum(1 for c in text if ord(c) > 0x7F) - bad
+    multi = (len(text) - sum(map(str.isascii, text)) - bad) if 0 < bad < len(text) / 50 else 0
     if bad and multi >= 20 * bad:
         text, enc = _maybe_legacy(text, "utf-8")
         return text, f"{enc} ({bad} bad bytes replaced)"
