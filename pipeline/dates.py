@@ -398,6 +398,34 @@ def _date_expr(m, text, anchor_d) -> Optional[TimeExpr]:
     return e
 
 
+# "tháng 11, 12/2025", "Quý I, II năm 2026": a list whose year is written once, at its end.
+# The expression covers the list and its deadline is the last one's.  Over "đến" ("từ tháng 3
+# đến tháng 5/2026") only the year is carried back; the period is built later.
+def _list_re(item: str, seps: str) -> re.Pattern:
+    return re.compile(
+        rf"(?:\s*(?:{seps})\s*{item})+(?:{_S}|\s+năm\s+)(?P<y>(?:19|20)\d\d)(?![\d/])", _F)
+
+
+_LIST_ITEM = {
+    "month": r"(?:tháng\s*)?(?P<n>\d{1,2})(?!\d)",
+    "quarter": r"(?:quý\s*)?(?P<n>IV|I{1,3}|[1-4])(?![\w])",
+}
+_LIST_EXT = {k: _list_re(v, rf",|và|hoặc|[{_DASH}]") for k, v in _LIST_ITEM.items()}
+_LIST_PROP = {k: _list_re(v, rf",|và|hoặc|đến|tới|[{_DASH}]") for k, v in _LIST_ITEM.items()}
+
+
+def _list_year(text: str, pos: int, e: int, kind: str):
+    """(year, end of the list or None, last item) for a month/quarter without a year at ``pos``."""
+    m = _LIST_EXT[kind].match(text, pos, min(e, pos + 60))
+    if m:
+        n = m["n"].lower()
+        return int(m["y"]), m.end(), (_ROMAN.get(n) or int(n))
+    m = _LIST_PROP[kind].match(text, pos, min(e, pos + 60))
+    if m:
+        return int(m["y"]), None, None
+    return None, None, None
+
+
 def _atoms(text: str, s: int, e: int, anchor_d: Optional[date], A: dict) -> list[TimeExpr]:
     out: list[TimeExpr] = []
     for rx, key in zip(_DATE_PATTERNS, ("d0", "d1", "d2")):
@@ -410,30 +438,38 @@ def _atoms(text: str, s: int, e: int, anchor_d: Optional[date], A: dict) -> list
         if not 1 <= mo <= 12:
             continue
         pre = (m["pre"] or "").strip().lower()
+        ly, lend, last = (None, None, None) if m["y"] else _list_year(text, m.end(), e, "month")
         if m["y"]:
             y = int(m["y"])
+        elif ly:
+            y = ly
         elif anchor_d:
             y = anchor_d.year
         else:
             y = None
-        x = TimeExpr(m.start(), m.end(), m.group(0), "month")
+        end_ = lend if (lend and last and 1 <= last <= 12) else m.end()
+        x = TimeExpr(m.start(), end_, text[m.start():end_], "month")
         if y:
-            x.value = f"{y}-{mo:02d}"
+            mo2 = last if end_ != m.end() else mo
+            x.value = f"{y}-{mo2:02d}"
             x.first_day = iso(y, mo, 1)
-            x.deadline = None if pre in ("đầu", "giữa") else _last_day(y, mo)
-        x._noyear = not m["y"]  # type: ignore[attr-defined]
+            x.deadline = None if pre in ("đầu", "giữa") else _last_day(y, mo2)
+        x._noyear = not (m["y"] or ly)  # type: ignore[attr-defined]
         out.append(x)
     for m in _anchored(_QUARTER_RE, text, A["quarter"], e):
         q = m["q"].lower()
         q = _ROMAN.get(q) or int(q)
         pre = (m["pre"] or "").strip().lower()
-        x = TimeExpr(m.start(), m.end(), m.group(0), "quarter")
-        y = int(m["y"]) if m["y"] else (anchor_d.year if anchor_d else None)
+        ly, lend, last = (None, None, None) if m["y"] else _list_year(text, m.end(), e, "quarter")
+        y = int(m["y"]) if m["y"] else (ly or (anchor_d.year if anchor_d else None))
+        end_ = lend if (lend and last) else m.end()
+        x = TimeExpr(m.start(), end_, text[m.start():end_], "quarter")
         if y:
-            x.value = f"{y}-Q{q}"
+            q2 = last if end_ != m.end() else q
+            x.value = f"{y}-Q{q2}"
             x.first_day = iso(y, 3 * q - 2, 1)
-            x.deadline = None if pre in ("đầu", "giữa") else _last_day(y, 3 * q)
-        x._noyear = not m["y"]  # type: ignore[attr-defined]
+            x.deadline = None if pre in ("đầu", "giữa") else _last_day(y, 3 * q2)
+        x._noyear = not (m["y"] or ly)  # type: ignore[attr-defined]
         out.append(x)
     for m in _anchored(_HALF_RE, text, A["half"], e):
         h = 1 if m["h"].lower() == "đầu" else 2

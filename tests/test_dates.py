@@ -40,6 +40,10 @@ POINTS = [
     ("Báo cáo kết quả 6 tháng đầu năm 2026.", "half", "6 tháng đầu năm 2026", "2026-H1", "2026-06-30", False),
     ("Triển khai trong 6 tháng cuối năm 2025.", "half", "6 tháng cuối năm 2025", "2025-H2", "2025-12-31", True),
     # years
+    # a list whose year is written once: the whole list, the last item's deadline
+    ("Hoàn thành trong Quý I, II/2026.", "quarter", "Quý I, II/2026", "2026-Q2", "2026-06-30", True),
+    ("Tổ chức trong tháng 11, 12/2025.", "month", "tháng 11, 12/2025", "2025-12", "2025-12-31", True),
+    ("Thực hiện trong tháng 10 và tháng 11 năm 2024.", "month", "tháng 10 và tháng 11 năm 2024", "2024-11", "2024-11-30", True),
     ("Phấn đấu hoàn thành trong năm 2027.", "year", "năm 2027", "2027", "2027-12-31", True),
     ("Luật Đất đai năm 2024 quy định rõ.", "year", "năm 2024", "2024", "2024-12-31", False),
 ]
@@ -84,6 +88,7 @@ PERIODS = [
     ("Tập trung thực hiện từ nay đến năm 2030.", "từ nay đến năm 2030", {"start": ANCHOR, "end": "2030-12-31"}),
     ("Nhiệm kỳ 2020 - 2025 đã hoàn thành.", "Nhiệm kỳ 2020 - 2025", {"start": "2020-01-01", "end": "2025-12-31"}),
     ("- Thời gian thực hiện: Năm 2027 và các năm tiếp theo.", "Năm 2027 và các năm tiếp theo", {"start": "2027-01-01", "end": None}),
+    ("Thời gian: từ tháng 3 đến tháng 5/2026.", "từ tháng 3 đến tháng 5/2026", {"start": "2026-03-01", "end": "2026-05-31"}),
     ("Thời gian: Từ tháng 12/2025 đến quý I/2026.", "Từ tháng 12/2025 đến quý I/2026", {"start": "2025-12-01", "end": "2026-03-31"}),
 ]
 
