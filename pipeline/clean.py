@@ -204,7 +204,10 @@ def _runs_to_end(text, lines, start, follow, max_follow, line_pats, blocks) -> b
 
 
 # ``**bold**`` / ``__bold__`` markers; a run of 3+ underscores is a rule line, kept.
-_MD = re.compile(r"(?<![*\\])\*\*(?!\*)|(?<!\w)__(?=[^\W_])|(?<=[^\W_])__(?!\w)")
+# A marker must touch a letter or digit ("**Đảng**", "2020.**"), so footnote
+# marks like "(**)" stay.
+_MD = re.compile(r"(?<![*\\])\*\*(?=[^\W_])|(?<=[^\W_]|[.,;:!?)”\"])\*\*(?!\*)"
+                 r"|(?<!\w)__(?=[^\W_])|(?<=[^\W_])__(?!\w)")
 
 
 def step_markdown(text: str) -> list[Edit]:

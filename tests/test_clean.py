@@ -31,6 +31,8 @@ CASES = [
     ("signature stamp", "Nội dung.\nKý bởi: CƠ QUAN BAN HÀNH\nCơ quan: VĂN PHÒNG\nNgày ký: 2025-08-21 09:00:00 +07:00\n",
      "Nội dung.\n"),
     ("markdown", "**ỦY BAN NHÂN DÂN\nTỈNH BÌNH NGUYÊN**\n__Về việc__ kiểm tra\n", "ỦY BAN NHÂN DÂN\nTỈNH BÌNH NGUYÊN\nVề việc kiểm tra\n"),
+    ("footnote marks kept", "Số liệu ước tính (**).\n(*) Theo báo cáo; (**) chưa gồm dự án mới.\n",
+     "Số liệu ước tính (**).\n(*) Theo báo cáo; (**) chưa gồm dự án mới.\n"),
     ("rule lines kept", "THỦ TƯỚNG\n__________\nSố: 1/CT-TTg\n", "THỦ TƯỚNG\n__________\nSố: 1/CT-TTg\n"),
     ("dup caption", "Hội nghị triển khai nhiệm vụ năm 2025 của ngành\nHội nghị triển khai nhiệm vụ năm 2025 của ngành\nNội dung.\n",
      "Hội nghị triển khai nhiệm vụ năm 2025 của ngành\nNội dung.\n"),
