@@ -292,6 +292,16 @@ def test_reported_directive_is_not_a_reference():
     assert [r.symbol for r in refs(t)] == ["01-NQ/TU"]
 
 
+def test_short_forms_of_the_reported_directive_are_not_references():
+    class P:
+        document = type("D", (), {"symbol": "35-CT/TU", "doc_type": "Chỉ thị", "number": "35"})()
+        header_end = 0
+        is_report = True
+    t = ("Ban Thường vụ Tỉnh ủy vừa ban hành Chỉ thị số 35-CT/TU về chuyển đổi số (sau đây gọi là Chỉ thị 35). "
+         "Theo Chỉ thị 35, việc thực hiện Nghị quyết số 01-NQ/TU còn hạn chế. Quán triệt Chỉ thị số 35.")
+    assert [r.symbol for r in refs(t, P())] == ["01-NQ/TU"]
+
+
 # relations: (sentence, relation of its one mention)
 RELATIONS = [
     ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ;", "based_on"),

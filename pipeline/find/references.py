@@ -929,9 +929,10 @@ def find_references(text: str, parsed=None) -> list[Reference]:
     header_end = getattr(parsed, "header_end", 0) or 0 if parsed is not None else 0
     fulls = _full_mentions(s)
     own = _own_symbols(s, parsed, fulls)
+    all_fulls = fulls
     fulls = [f for f in fulls if _symkey(f.symbol) not in own]
-    taken = [(f.start, f.end) for f in fulls]
-    amap, alias_spans = _aliases(s, fulls)
+    taken = [(f.start, f.end) for f in all_fulls]
+    amap, alias_spans = _aliases(s, all_fulls)
     others = _named_and_short(s, taken)
     phrases = _phrase_mentions(s, fulls)
     titled = _titled_mentions(s, fulls)
@@ -947,7 +948,7 @@ def find_references(text: str, parsed=None) -> list[Reference]:
         key = " ".join(s[m.start:m.start + len(s[m.start:m.end].split(" của")[0])].casefold().split())
         src = amap.get(key)
         if src is None:
-            same = [f for f in fulls if f.doc_type == m.doc_type and _same_number(f.number, m.number)]
+            same = [f for f in all_fulls if f.doc_type == m.doc_type and _same_number(f.number, m.number)]
             if same:
                 before = [f for f in same if f.start < m.start]
                 src = before[-1] if before else same[0]
@@ -960,6 +961,10 @@ def find_references(text: str, parsed=None) -> list[Reference]:
         if src is not None:
             m.symbol, m.year = src.symbol, src.year
         elif not m.symbol:
+            doc = getattr(parsed, "document", None)
+            if doc is not None and getattr(doc, "doc_type", None) == m.doc_type and \
+                    _same_number(getattr(doc, "number", None), m.number):
+                continue  # the document itself ("Chỉ thị 35" in a report on Chỉ thị 35-CT/TU)
             if m.extra.get("unit_after") or re.fullmatch(r"(?:19|20)\d\d", m.number or ""):
                 continue
             if m.doc_type not in _SHORT_TYPES:
