@@ -10,6 +10,14 @@ API:
     encode(text, "tcvn3" | "vni") -> bytes            # for fixtures and samples
     vietnamese_score(text) -> float                    # how Vietnamese a decoding looks
     detect(text) -> "tcvn3" | "vni" | None             # a Unicode text holding legacy mojibake
+    repair_lines(text) -> (text, n)                    # only some lines are mojibake
+    font_scheme(font_name) -> (scheme, upper_case)     # ".VnTimeH" -> ("tcvn3", True)
+
+TCVN3 has codes for the lower-case toned vowels only; the .VnTimeH font shows
+them as capitals.  Without the font, case is restored from context (an
+upper-case word or line, a sentence or list-item start, data-listed phrases
+such as "Ủy ban nhân dân"); on the shared corpus 65 of 929,497 characters keep
+the wrong case.
 """
 from __future__ import annotations
 
