@@ -270,7 +270,7 @@ def register(app) -> None:
         include_all: bool = typer.Option(False, "--all"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     ):
-        """Write tasks as CSV or JSON (the same filters as ``tasks list``)."""
+        """Write tasks as CSV or JSON (the same filters as "tasks list")."""
         from pipeline import track
 
         fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
