@@ -236,6 +236,8 @@ def test_list_of_numbers_shares_the_symbol():
      "Đề án phát triển du lịch “xanh”"),
     ("Hội nghị cho ý kiến về Đề án sắp xếp đơn vị hành chính cấp xã; giao Ban Tổ chức hoàn thiện.",
      "Đề án sắp xếp đơn vị hành chính cấp xã"),
+    ("Sơ kết 5 năm thực hiện Chiến lược phát triển kinh tế - xã hội 10 năm 2021 - 2030; định hướng mới.",
+     "Chiến lược phát triển kinh tế - xã hội 10 năm 2021 - 2030"),
 ])
 def test_project_cited_by_its_title(text, mention):
     assert one(text).text == mention

@@ -262,10 +262,10 @@ _NAME_STOPS = _phrases(_W["name_stops"])
 _MAX_NAME = int(_W.get("max_name_words", 12))
 
 # ---- named, short and alias forms ------------------------------------------
-_NAMED: dict[str, dict] = {}
+_NAMED: dict[str, list[dict]] = {}
 for _n in _S.get("named", []):
     for _tn in _n["types"]:
-        _NAMED[_tn] = _n
+        _NAMED.setdefault(_tn, []).append(_n)
 _TITLE_TYPEWORDS = [w for w in _TYPEWORDS if _WORD2TYPE[w]]
 _TW_WORDS = [w[:1].upper() + w[1:] for w in _TITLE_TYPEWORDS] + [w.upper() for w in _TITLE_TYPEWORDS]
 _TW_RE = re.compile(r"(?<!\w)(?P<tw>" + _alt(_TW_WORDS) + r")(?!\w)")
@@ -573,6 +573,59 @@ def _not_yet(s: str, start: int) -> bool:
     return False
 
 
+def _named_end(s: str, a: int, b: int, spec: dict) -> Optional[int]:
+    """End of a name of form ``spec`` whose type word spans s[a:b], or None when the form does not fit."""
+    form = spec["form"]
+    if form == "alone":
+        end = _name_tokens(s, b, "alone", False)
+    elif form == "name":
+        t = _TOKEN_RE.match(s, b)
+        if not t or "\n" in s[b:t.start(1)]:
+            return None
+        first = t.group(1)
+        if not (first[:1].isupper() or (len(first) > 1 and first.isupper())):
+            return None
+        if _TW_RE.match(s, t.start(1)):
+            return None
+        end = _name_tokens(s, b, "name", False)
+    elif form == "title":
+        # "thực hiện Đề án cải cách hành chính “một cửa”": only right after a cue
+        before = _WORD_RE.findall(s[max(0, a - 40):a])
+        low = " ".join(before[-3:]).casefold()
+        if not any(low.endswith(c) for c in spec.get("cue_before", [])):
+            return None
+        wider = " " + " ".join(before[-6:]).casefold() + " "
+        if any(" " + " ".join(p) + " " in wider for ps in _NOT_YET.values() for p in ps):
+            return None
+        t = _TOKEN_RE.match(s, b)
+        if not t or not t.group(1)[:1].islower() or "\n" in s[b:t.start(1)]:
+            return None
+        e = _TITLE_NAME_END_RE.search(s, b, min(len(s), b + 250))
+        end = e.start() if e else min(len(s), b + 250)
+        q = s.find("”", b, end)
+        if s.find("“", b, end) >= 0 and q < 0:
+            qe = s.find("”", end, end + 60)
+            end = qe + 1 if qe >= 0 else end
+        while end > b and s[end - 1] in " \t,":
+            end -= 1
+        if len(_WORD_RE.findall(s[b:end])) > int(spec.get("max_words", 25)):
+            return None
+    else:
+        rest = s[b:b + 40]
+        ok = False
+        for w in spec.get("after", []):
+            mw = re.match(r"[ \t]+" + r"\s+".join(map(re.escape, w.split())) + r"(?!\w)", rest)
+            if mw:
+                ok = True
+                break
+        if not ok:
+            return None
+        end = _name_tokens(s, b, "after", False)
+    if end <= b and form != "alone":
+        return None
+    return end
+
+
 def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
     out = []
     starts = [x for x, _ in taken]
@@ -594,8 +647,8 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
             _extend_right(s, mm)
             out.append(mm)
             continue
-        spec = _NAMED.get(dtype)
-        if not spec or caps:
+        specs = _NAMED.get(dtype)
+        if not specs or caps:
             continue
         am = _AMEND_RE.match(s, b) if dtype in _AMEND_TYPES else None
         if am:
@@ -625,52 +678,15 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
                 mm.end, mm.year = y.end(), int(y.group("y"))
             out.append(mm)
             continue
+        spec, end = None, b
+        for cand in specs:
+            e = _named_end(s, a, b, cand)
+            if e is not None:
+                spec, end = cand, e
+                break
+        if spec is None:
+            continue
         form = spec["form"]
-        if form == "alone":
-            end = _name_tokens(s, b, "alone", False)
-        elif form == "name":
-            t = _TOKEN_RE.match(s, b)
-            if not t or "\n" in s[b:t.start(1)]:
-                continue
-            first = t.group(1)
-            if not (first[:1].isupper() or (len(first) > 1 and first.isupper())):
-                continue
-            if _TW_RE.match(s, t.start(1)):
-                continue
-            end = _name_tokens(s, b, "name", False)
-        elif form == "title":
-            # "thực hiện Đề án cải cách hành chính “một cửa”": only right after a cue
-            before = _WORD_RE.findall(s[max(0, a - 40):a])
-            low = " ".join(before[-3:]).casefold()
-            if not any(low.endswith(c) for c in spec.get("cue_before", [])):
-                continue
-            wider = " " + " ".join(before[-6:]).casefold() + " "
-            if any(" " + " ".join(p) + " " in wider for ps in _NOT_YET.values() for p in ps):
-                continue
-            t = _TOKEN_RE.match(s, b)
-            if not t or not t.group(1)[:1].islower() or "\n" in s[b:t.start(1)]:
-                continue
-            e = _TITLE_NAME_END_RE.search(s, b, min(len(s), b + 250))
-            end = e.start() if e else min(len(s), b + 250)
-            q = s.find("”", b, end)
-            if s.find("“", b, end) >= 0 and q < 0:
-                qe = s.find("”", end, end + 60)
-                end = qe + 1 if qe >= 0 else end
-            while end > b and s[end - 1] in " \t,":
-                end -= 1
-            if len(_WORD_RE.findall(s[b:end])) > int(spec.get("max_words", 25)):
-                continue
-        else:
-            rest = s[b:b + 40]
-            ok = False
-            for w in spec.get("after", []):
-                mw = re.match(r"[ \t]+" + r"\s+".join(map(re.escape, w.split())) + r"(?!\w)", rest)
-                if mw:
-                    ok = True
-                    break
-            if not ok:
-                continue
-            end = _name_tokens(s, b, "after", False)
         if end <= b and form != "alone":
             continue
         if _not_yet(s, a):
