@@ -435,3 +435,20 @@ def test_horizon_and_refresh(url, tmp_path, monkeypatch):
     assert track.default_horizon() == 730
     monkeypatch.setenv(track.HORIZON_ENV, "nonsense")
     assert track.default_horizon() == track.DEFAULT_HORIZON_DAYS
+
+
+def test_import_json_export(url, tmp_path):
+    _sync(url, _rec([O_REVIEW, O_TRAIN]))
+    with track.open_session(url) as s:
+        data = json.loads(track.tasks_json(track.query_tasks(s, raw=True, today=TODAY), TODAY))
+    data[0]["status"] = "Hoàn thành"
+    data[1]["status"] = "không rõ"
+    p = tmp_path / "tasks.json"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with track.open_session(url) as s:
+        rep = track.import_statuses(s, p, by="an")
+    assert [(r, st) for r, _, _, st in rep.applied] == [(1, "done")]
+    assert [r for r, _ in rep.rejected] == [2]
+    with pytest.raises(track.TaskError):
+        with track.open_session(url) as s:
+            track.import_statuses(s, tmp_path / "notes.txt")

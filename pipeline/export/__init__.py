@@ -73,11 +73,10 @@ class Checklist:
 
 
 def _doc_label(t) -> str:
-    parts = [p for p in (t.doc_type, t.doc_symbol) if p]
-    lab = " ".join(parts) if parts else (Path(t.doc_source).name if t.doc_source else f"văn bản {t.document_id}")
-    if t.doc_symbol and t.doc_type:
-        lab = f"{t.doc_type} số {t.doc_symbol}"
-    return lab
+    """"Kế hoạch số 12/KH-UBND" (or what of it the task knows; the file name when no symbol)."""
+    if t.doc_symbol:
+        return f"{t.doc_type} số {t.doc_symbol}" if t.doc_type else t.doc_symbol
+    return Path(t.doc_source).name if t.doc_source else f"văn bản {t.document_id}"
 
 
 def build_checklist(session, doc=None, body: Optional[str] = None, *, status=None, today: Optional[date] = None,
