@@ -124,6 +124,11 @@ def test_not_bodies(text):
     assert [t for t, _ in got if t not in ("Thủ tướng Chính phủ",)] == []
 
 
+def test_signature_block_offices_stay_apart():
+    assert _bodies("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH") == [("CHỦ TỊCH", "Chủ tịch"), ("PHÓ CHỦ TỊCH", "Phó Chủ tịch")]
+    assert _bodies("TM. BAN THƯỜNG VỤ\nBÍ THƯ") == [("BAN THƯỜNG VỤ", "Ban Thường vụ"), ("BÍ THƯ", "Bí thư")]
+
+
 def test_person_name_is_not_part_of_a_body():
     assert _bodies("Chủ tịch UBND tỉnh Nguyễn Văn An ký.") == [("Chủ tịch UBND tỉnh", "Chủ tịch Ủy ban nhân dân tỉnh")]
 

@@ -125,7 +125,8 @@ def _nlp_state() -> dict:
         st["abbrs"] = set(load("abbreviations").get("abbr", {})) | {
             p for p in heads["named"] if p.isupper() and " " not in p}
         st["tail_only"] = {g.lower() for g in heads.get("generic_tail_only", [])}
-        st["need_tail"] = {v.lower() for p in heads.get("need_tail", []) for v in _variants(p, False)}
+        # case matters: "ban chỉ đạo" needs a tail, "Ban Chỉ đạo" of the document does not always
+        st["need_tail"] = {v for p in heads.get("need_tail", []) for v in _variants(p, " " not in p)}
         st["labels"] = {k: nlp.vocab.strings[k] for k in ("NAMED", "OFFICE", "NAME", "ANY", "GEN", "LOC", "MOD")}
         # proper case of known phrases, for canonical names of ALL-CAPS headers
         proper: dict[str, str] = {}
@@ -358,7 +359,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         if off_e > 0 and off_e >= max(named_e, any_e):
             e = off_e
             j, nl = step(e, True)
-            if j >= 0 and (D.head_at(j) > 0 or j in at["GEN"] or words[j].lower() in quant):
+            if j >= 0 and at["OFFICE"].get(j, -1) < 0 and (D.head_at(j) > 0 or j in at["GEN"] or words[j].lower() in quant):
                 s2 = j
                 if words[j].lower() in quant:
                     k, _ = step(j + 1, False)
@@ -392,7 +393,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 e2 = body_from(j, True)
                 if e2 > 0:
                     return e2
-            if e == he and not bare_ok and " ".join(words[i:he]).lower() in st["need_tail"]:
+            if e == he and not bare_ok and " ".join(words[i:he]) in st["need_tail"]:
                 return -1
             return e
         if gen_e > 0:
@@ -683,7 +684,7 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
     if rx:
         s = rx.sub(lambda m: std[m.group(0)], s)
     letters = [c for c in s if c.isalpha()]
-    if len(letters) > 6 and all(c.isupper() for c in letters) and " " in s:
+    if " " in s and all(c.isupper() for c in letters):
         s = _proper_case(s)
     s = new_style(s)
     first, _, rest = s.partition(" ")
