@@ -693,9 +693,10 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
     while i < len(res):
         x = res[i]
         if x.kind in ("date", "datetime", "month", "quarter", "half", "year") and x.first_day:
-            before = text[max(0, x.start - 25):x.start]
+            before = text[max(start, x.start - 25):x.start]
             fm = _FROM_RE.search(before)
-            nm = _FROM_NOW_RE.search(text[max(0, x.start - 40):x.start])
+            nlo = max(start, x.start - 40)
+            nm = _FROM_NOW_RE.search(text[nlo:x.start])
             if fm and not fm["ke"]:
                 st = x.start - (len(before) - fm.start())
                 p_end: Optional[str] = None
@@ -723,7 +724,7 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
                 i += 1
                 continue
             if nm and x.deadline:
-                st = x.start - (min(40, x.start) - nm.start())
+                st = nlo + nm.start()
                 p = TimeExpr(st, x.end, text[st:x.end], "period", None, None,
                              period={"start": anchor, "end": x.deadline})
                 merged.append(p)
