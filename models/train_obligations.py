@@ -134,6 +134,7 @@ def evaluate(pipe, X, y, name):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--segment", action="store_true", help="also measure underthesea word segmentation")
+    ap.add_argument("--e2e", action="store_true", help="also score the whole finder with and without the model")
     args = ap.parse_args()
     random.seed(SEED)
     np.random.seed(SEED)
@@ -161,6 +162,28 @@ def main():
     out = ROOT / "models" / "obligations.joblib"
     joblib.dump(full, out, compress=3)
     print(f"saved {out} ({out.stat().st_size / 1e6:.2f} MB)")
+    if args.e2e:
+        end_to_end()
+
+
+def end_to_end():
+    """Obligations scores of the whole finder on the gold set, with and without the classifier."""
+    from pipeline.evaluate import evaluate as run_eval
+    from pipeline.find import obligations as O
+
+    dirs = [SHARED / "seeds", SHARED / "external-corpus"]
+    O._model.cache_clear()
+    for name, off in (("rules + classifier", False), ("rules only", True)):
+        if off:
+            O._model.cache_clear()
+            orig = O._model
+            O._model = lambda: None  # noqa: E731
+        r = run_eval(SHARED / "gold", dirs)["obligations"]
+        if off:
+            O._model = orig
+        acc = {k: r[k]["accuracy"] for k in ("actors", "kind", "recurrence")}
+        print(f"== end to end, {name}: units F1 {r['units']['f1']:.3f} (P {r['units']['precision']:.3f} "
+              f"R {r['units']['recall']:.3f}), deadline F1 {r['deadline']['f1']:.3f}, {acc}")
 
 
 if __name__ == "__main__":
