@@ -49,10 +49,13 @@ def _lookup_document(s, ref: str):
 def _lookup_identity(s, ref: str):
     from pipeline import store
 
-    i = store.find_identity(s, ref)
-    if i is None:
+    found = store.find_identities(s, ref)
+    if not found:
         _fail(f"no document {ref!r} in the database (give its id, its symbol or the path it was ingested from)")
-    return i
+    if len(found) > 1:
+        _err(f"note: {ref!r} names {len(found)} documents; showing {found[0].key}; others: "
+             + ", ".join(x.key for x in found[1:6]) + (" …" if len(found) > 6 else "") + " (give a key to choose)")
+    return found[0]
 
 
 def _short(s: Optional[str], n: int) -> str:

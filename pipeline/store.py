@@ -319,18 +319,36 @@ def find_document(session: Session, ref: str) -> Optional[Document]:
                            .order_by(Document.is_report, Document.id)).first()
 
 
-def find_identity(session: Session, ref: str) -> Optional[Identity]:
-    """An identity by document reference (see :func:`find_document`), by key, or by symbol (placeholders too)."""
-    d = find_document(session, ref)
-    if d is not None and d.identity is not None:
-        return d.identity
-    i = session.scalars(select(Identity).where(Identity.key == ref)).first()
-    if i is not None:
-        return i
+def find_identities(session: Session, ref: str) -> list[Identity]:
+    """Every identity ``ref`` may name, best first: the document it names (id, symbol, path), an exact key,
+    else every identity with that symbol (any case, any locality or year; ingested ones first)."""
     import re
 
-    canon = re.sub(r"\s+", "", str(ref))
-    return session.scalars(select(Identity).where(Identity.symbol == canon).order_by(Identity.id)).first()
+    from sqlalchemy import or_
+
+    d = find_document(session, ref)
+    if d is not None and d.identity is not None:
+        return [d.identity]
+    i = session.scalars(select(Identity).where(Identity.key == ref)).first()
+    if i is not None:
+        return [i]
+    canon = re.sub(r"\s+", "", str(ref)).casefold()
+    if not canon:
+        return []
+    esc = canon.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    cands = session.scalars(select(Identity).where(or_(
+        Identity.loose == f"sym:{canon}", Identity.loose.like(f"sym:{esc}@%", escape="\\")))
+        .order_by(Identity.id)).all()
+    if not cands:
+        cands = session.scalars(select(Identity).where(Identity.symbol == re.sub(r"\s+", "", str(ref)))
+                                .order_by(Identity.id)).all()
+    return sorted(cands, key=lambda x: (x.document is None, x.id))
+
+
+def find_identity(session: Session, ref: str) -> Optional[Identity]:
+    """The best identity for ``ref`` (see :func:`find_identities`), placeholders included."""
+    found = find_identities(session, ref)
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------- identity keys

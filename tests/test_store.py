@@ -284,3 +284,15 @@ def test_superseded_warnings_for_extract(tmp_path):
     assert store.superseded_warnings_for(late, url) == [
         "cites superseded document Chỉ thị 03-CT/TU (replaced by Chỉ thị 09-CT/TU)"]
     store.dispose(url)
+
+
+def test_find_identities_of_a_symbol_in_two_provinces(url):
+    put(url, make_record("07-CT/TU", "2024-03-12", [("Nghị quyết", "05-NQ/TU", "2022-01-10", "implements")],
+                         source="/i/na.txt"))
+    put(url, make_record("08-CT/TU", "2024-03-12", [("Nghị quyết", "05-NQ/TU", "2022-01-10", "implements")],
+                         source="/i/qt.txt", header="TỈNH ỦY QUẢNG TRỊ", place="Đông Hà"))
+    with store.session_scope(url) as s:
+        keys = [i.key for i in store.find_identities(s, "05-nq/tu")]
+        assert sorted(keys) == ["sym:05-nq/tu@nghe-an#2022", "sym:05-nq/tu@quang-tri#2022"]
+        assert store.find_identity(s, "sym:05-nq/tu@quang-tri#2022").key == "sym:05-nq/tu@quang-tri#2022"
+        assert store.find_identities(s, "05-NQ/T") == [] and store.find_identities(s, "5_-NQ/TU") == []
