@@ -92,6 +92,15 @@ CASES = [
             ("các TCCS đảng", "các tổ chức cơ sở đảng"),
         ],
     ),
+    (
+        "Ủy ban nhân dân các quận, huyện, thị xã và Công an các xã, phường, thị trấn phối hợp; UBND tỉnh, các sở theo dõi.",
+        [
+            ("Ủy ban nhân dân các quận, huyện, thị xã", "Ủy ban nhân dân các quận, huyện, thị xã"),
+            ("Công an các xã, phường, thị trấn", "Công an các xã, phường, thị trấn"),
+            ("UBND tỉnh", "Ủy ban nhân dân tỉnh"),
+            ("các sở", "các sở"),
+        ],
+    ),
     ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", [("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", "Ủy ban nhân dân tỉnh Lạng Sơn")]),
     (
         "Thủ trưởng cơ quan, ban, ngành thành phố và Giám đốc sở chịu trách nhiệm.",

@@ -262,7 +262,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             if k >= 0 and words[k].lower() in quant:
                 k2, _ = step(k + 1, False)
                 k = k2
-            if k < 0 or k not in at["GEN"] or (not places and " ".join(words[k:at["GEN"][k]]).lower() in gen_places):
+            if k < 0 or k not in at["GEN"] or (" ".join(words[k:at["GEN"][k]]).lower() in gen_places) != places:
                 return e
             if at["NAMED"].get(k, -1) > at["GEN"][k]:  # "Ủy ban nhân dân" is a new body
                 return e
@@ -281,6 +281,16 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 continue
             if nl == 0 and D.cap(j) and at["OFFICE"].get(j, -1) < 0 and D.head_at(j) > at["LOC"].get(j, -1):
                 return e  # another body's head ("Ban Thường vụ" + "Tỉnh ủy"): chained by the caller
+            # "các quận, huyện, thị xã": a list of places after a head
+            k = j
+            if words[j].lower() == "các":
+                k, _ = step(j + 1, False)
+            if nl == 0 and k >= 0 and k in at["GEN"] and " ".join(words[k:at["GEN"][k]]).lower() in gen_places:
+                ge = generic_list(at["GEN"][k], places=True)
+                if ge > at["LOC"].get(j, -1):
+                    e = ge
+                    has_name = False
+                    continue
             if j in at["LOC"] and not (words[at["LOC"][j] - 1].lower() == "xã" and at["LOC"][j] < n
                                          and words[at["LOC"][j]].lower() == "hội"):
                 le = at["LOC"][j]
