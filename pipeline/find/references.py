@@ -793,8 +793,9 @@ def _titled_mentions(s: str, fulls: list[_M]) -> list[_M]:
         if low is None:
             low = s.lower()
         probe = " ".join(words[:2]).lower()
-        if low.count(probe) < 2:
-            continue
+        first = low.find(probe)
+        if first < 0 or low.find(probe, first + 1) < 0:
+            continue  # the title occurs only where it is given
         rx = re.compile(r"(?<!\w)(?:" + _alt(words_of_type) + r")\s+" + r"\s+".join(map(re.escape, words)) +
                         r"(?!\w)", re.I)
         for m in rx.finditer(s):
