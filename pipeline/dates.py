@@ -630,7 +630,8 @@ def _ongoing_re(words: tuple) -> re.Pattern:
 
 @functools.lru_cache(maxsize=4)
 def _cue_re(cues: tuple) -> re.Pattern:
-    return re.compile(rf"(?:^|(?<=[^\w]))(?:{_alt(cues)})\s*$", _F)
+    # a filler may sit between the cue and the time: "Thời gian thực hiện: đến ngày …", "chậm nhất là vào …"
+    return re.compile(rf"(?:^|(?<=[^\w]))(?:{_alt(cues)})(?:\s+(?:là|vào|đến|tới|trong))?\s*$", _F)
 
 
 def _line_alone(text: str, x: TimeExpr) -> bool:
