@@ -53,7 +53,7 @@ def _cfg():
         for v in sorted(set(c["actors"]["verbs"]), key=len, reverse=True)
     )
     vnot = _alt(c["actors"]["verb_not_before"])
-    verbs_re = rf"(?:{verbs})\b(?!\s*(?:{vnot})\b)"
+    verbs_re = rf"(?<![Bb]an )(?<![Tt]ổ )(?<![Đđ]oàn )(?<![Pp]hòng )(?<![Cc]ục )(?:{verbs})\b(?!\s*(?:{vnot})\b)"
     titles = _alt(c["actors"]["titles"])
     # words that look like heads but start a verb or a thing ("báo cáo", "ban hành", "hội nghị")
     not_head = r"(?!\s*(?:cáo|hành|nghị|thảo|hợp|máy|phận)\b)"
@@ -263,11 +263,9 @@ def heading_actor(text: str, s: int, e: int) -> list[str]:
         body = body[:tail.start()]
     if not cfg["head"].match(body):
         return []
-    if cfg["verbs"].search(body) and not tail:
-        # a theme heading with a verb ("Tổ chức hội nghị …") is not a body
-        vm = cfg["verbs"].search(body)
-        if vm.start() < len(body) and not re.match(r"(?i:ủy ban|uỷ ban|ban|sở|bộ)", body):
-            return []
+    cut = re.search(r"\s+(?:có trách nhiệm|chịu trách nhiệm|thực hiện|triển khai|chủ trì|tập trung|khẩn trương)\b", body)
+    if cut:
+        body = body[:cut.start()]
     if len(body) > 300:
         return []
     return split_names(body)
