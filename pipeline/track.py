@@ -468,13 +468,17 @@ def _match(obls: list[_Obl], groups: dict[str, list[Task]]) -> dict[int, str]:
         by_current.setdefault(t.current_fp, []).append(fp)
     free = set(rep)
     out: dict[int, str] = {}
-    # 1. exact: same text and actors as the latest version (or as first seen)
+    # 1. exact: same text and actors as in the latest version, then as when first seen
     for o in obls:
-        for fp in by_current.get(o.fp, []) + [o.fp]:
+        for fp in by_current.get(o.fp, []):
             if fp in free:
                 out[o.seq] = fp
                 free.discard(fp)
                 break
+    for o in obls:
+        if o.seq not in out and o.fp in free:
+            out[o.seq] = o.fp
+            free.discard(o.fp)
     # 2. fuzzy: most similar remaining pairs first
     todo = [o for o in obls if o.seq not in out]
     if todo and free:
@@ -544,9 +548,12 @@ def sync_tasks(session: Session, document_row, version_row, record, *, today: Op
     res = SyncResult()
     seen_ids: set[int] = set()
     ver_note = f"version {ver_id}" if ver_id is not None else "new version"
+    fresh: list[Task] = []
 
     for o in obls:
         fp = matched.get(o.seq, o.fp)
+        if o.seq not in matched and fp in groups:  # its text is an identity another obligation carried on
+            fp = hashlib.sha1(f"{fp}#{ver_id}#{o.seq}".encode()).hexdigest()[:32]
         old = {t.occurrence: t for t in groups.get(fp, [])}
         occ = occurrences(o.recurrences, o.period, o.deadline, anchor, today, horizon, kind=o.kind)
         expanded = bool(o.recurrences) and o.kind not in ("target", "prohibition")
@@ -564,11 +571,8 @@ def sync_tasks(session: Session, document_row, version_row, record, *, today: Op
                 t = Task(document_id=doc_id, fingerprint=fp, occurrence=key, status="open",
                          created_at=_utcnow(), updated_at=_utcnow(), **values)
                 session.add(t)
-                session.flush()
-                _event(session, t, "created", by=by, to_status="open", version_id=ver_id,
-                       note=f"from {info['doc_symbol'] or info['doc_source'] or 'document'} ({ver_note})")
+                fresh.append(t)
                 res.created += 1
-                seen_ids.add(t.id)
                 continue
             seen_ids.add(t.id)
             changes = [k for k, v in values.items() if getattr(t, k) != v]
@@ -608,6 +612,11 @@ def sync_tasks(session: Session, document_row, version_row, record, *, today: Op
             t.updated_at = _utcnow()
             _event(session, t, "vanished", by=by, version_id=ver_id, note=t.vanished_note)
             res.vanished += 1
+    if fresh:
+        session.flush()  # ids for the new tasks' first events
+        note = f"from {info['doc_symbol'] or info['doc_source'] or 'document'} ({ver_note})"
+        for t in fresh:
+            _event(session, t, "created", by=by, to_status="open", version_id=ver_id, note=note)
     session.flush()
     return res
 

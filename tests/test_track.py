@@ -452,3 +452,22 @@ def test_import_json_export(url, tmp_path):
     with pytest.raises(track.TaskError):
         with track.open_session(url) as s:
             track.import_statuses(s, tmp_path / "notes.txt")
+
+
+def test_old_text_back_beside_its_successor_is_a_new_task(url):
+    """v1: text A; v2: A reworded to B (same task); v3: B and A again — A is a new task, B keeps the old one."""
+    a = Obligation(text="Sở Tư pháp tổ chức tập huấn cho cán bộ làm công tác pháp chế ở cơ sở.", start=0, end=60,
+                   actors=["Sở Tư pháp"])
+    b = Obligation(text="Sở Tư pháp tổ chức tập huấn cho cán bộ làm công tác pháp chế ở cơ sở năm 2025.", start=0,
+                   end=70, actors=["Sở Tư pháp"])
+    _sync(url, _rec([a]), ver_id=1)
+    (tid,) = [t["id"] for t in _all(url)]
+    with track.open_session(url) as s:
+        track.set_status(s, tid, "done", by="lan")
+    assert _sync(url, _rec([b], sha="b" * 64), ver_id=2).updated == 1
+    res = _sync(url, _rec([a, b], sha="c" * 64), ver_id=3)  # the old text first: still B carries the task on
+    assert (res.created, res.unchanged) == (1, 1)
+    ts = {t["text"]: t for t in _all(url)}
+    assert ts[b.text]["id"] == tid and ts[b.text]["status"] == "done"
+    assert ts[a.text]["id"] != tid and ts[a.text]["status"] == "open"
+    assert not _sync(url, _rec([a, b], sha="c" * 64), ver_id=3).changed
