@@ -22,8 +22,6 @@ import re
 import threading
 from typing import Optional
 
-from spacy.attrs import IDX, IS_SPACE, LENGTH
-
 from pipeline.data import load
 from pipeline.records import Body
 
@@ -76,6 +74,7 @@ def _nlp_state() -> dict:
         if _STATE:
             return _STATE
         import spacy
+        from spacy.attrs import IDX, IS_SPACE, LENGTH
         from spacy.matcher import PhraseMatcher
         from spacy.tokenizer import Tokenizer
 
@@ -105,7 +104,8 @@ def _nlp_state() -> dict:
         names = set()
         for p in data["names"]["fields"]:
             names |= _variants(p, upper=True)
-        st = _STATE
+        st = {}
+        st["attrs"] = [IDX, LENGTH, IS_SPACE]
         st["nlp"] = nlp
         st["m_orth"] = pm("ORTH", {"NAMED": named, "OFFICE": offices, "NAME": names})
         st["m_lower"] = pm(
@@ -136,6 +136,7 @@ def _nlp_state() -> dict:
         ):
             proper.setdefault(new_style(p).lower(), new_style(p))
         st["proper"] = proper
+        _STATE.update(st)  # published whole, once
     return _STATE
 
 
@@ -172,7 +173,7 @@ class _Doc:
         self.text = text
         # token offsets without making Token objects (that costs more than the tokenizer)
         n = len(doc)
-        arr = doc.to_array([IDX, LENGTH, IS_SPACE])
+        arr = doc.to_array(st["attrs"])
         self.idx = idx = arr[:, 0].tolist() if n else []
         lens = arr[:, 1].tolist() if n else []
         self.ends = ends = list(map(int.__add__, idx, lens))
