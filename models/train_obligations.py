@@ -7,7 +7,7 @@ Training data (never the gold documents):
   corpus/annotations/obligations.tsv   file, start, end, label: candidate units of the
                                         non-gold documents of ../shared/external-corpus and of
                                         corpus/samples (offsets into the clean text)
-  corpus/annotations/own_examples.tsv  text, label: sentences written for this project
+  corpus/annotations/own_examples.tsv  text, label, ctx: sentences written for this project
 Dev set (evaluation only): the candidate units of the gold documents (../shared/gold);
 a unit matching a gold obligation (text similarity >= 0.5) takes its kind, others are "none".
 A second figure: a by-document split of the annotated documents (GroupShuffleSplit, seed 0).
@@ -73,7 +73,7 @@ def load_annotations():
             groups.append(row["file"])
     with open(ROOT / "corpus/annotations/own_examples.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            X.append(model_input(row["text"], "operative"))
+            X.append(model_input(row["text"], row.get("ctx") or "operative"))
             y.append(row["label"])
             groups.append("own_examples")
     return X, y, groups

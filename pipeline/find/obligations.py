@@ -926,7 +926,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
                 return None
             if by_cue and names:
                 carry[:] = [names]
-            elif directive and re.search(r"(?i:\b(?:yêu cầu|đề nghị)\b)", t):
+            elif directive and re.search(r"(?i:\b(?:yêu cầu|đề nghị)\b)(?!\s*(?:[.;,)]|$))", t) \
+                    and not re.search(r"(?i:\bđã\b[^.]*\b(?:yêu cầu|đề nghị)\b)", t):
                 carry[:] = [[]]
             elif not carry:
                 return None
