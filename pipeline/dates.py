@@ -203,8 +203,8 @@ _RANGE_RE = re.compile(
 _UNITS = r"ngày\s+làm\s+việc|ngày|tuần|tháng|năm"
 _NUM = r"\d{1,3}|" + "|".join(sorted(_NUMWORDS, key=len, reverse=True))
 _RELATIVE_RE = re.compile(
-    r"(?P<pre>(?:trong\s+(?:thời\s+hạn|vòng|phạm\s+vi|thời\s+gian)|chậm\s+nhất(?:\s+là)?(?:\s+sau)?|không\s+quá|tối\s+đa|sau|trước)\s+)?"
-    rf"(?P<n>{_NUM})(?:\s*\([^()\n]{{1,25}}\))?\s+(?P<u>{_UNITS})(?![\w])"
+    r"(?P<pre>(?:trong(?:\s+(?:thời\s+hạn|vòng|phạm\s+vi|thời\s+gian))?|chậm\s+nhất(?:\s+là)?(?:\s+sau)?|không\s+quá|tối\s+đa|sau|trước)\s+)?"
+    rf"(?P<n>{_NUM})(?:\s*\([^()\n]{{1,25}}\))?\s+(?P<u>{_UNITS})(?![\w])(?!\s+(?:đầu|cuối)\s+năm)"
     r"(?P<tail>\s*,?\s*(?:kể\s+từ|tính\s+từ|sau\s+khi|sau)(?:\s+ngày)?)?",
     _F,
 )
@@ -228,6 +228,14 @@ _REC_MORE_RE = re.compile(
     r"(?P<w>6\s+tháng|sáu\s+tháng|cuối\s+năm|tuần|tháng|quý|năm)(?![\w])(?!\s*[/.]?\s*\d)",
     _F,
 )
+# "01 lần/năm", "2 lần/năm", "mỗi quý một lần"
+_PER_RE = re.compile(
+    r"(?P<n>\d{1,2}|một|hai|bốn)\s+lần\s*(?:/|trong\s+(?:một\s+|01\s+|1\s+)?|mỗi\s+|một\s+)\s*(?P<u>tuần|tháng|quý|năm)(?![^\W\d_])",
+    _F,
+)
+_PER_MAP = {("tuần", 1): "weekly", ("tháng", 1): "monthly", ("quý", 1): "quarterly", ("năm", 1): "annual",
+            ("năm", 2): "semiannual", ("năm", 4): "quarterly", ("năm", 12): "monthly", ("quý", 3): "monthly",
+            ("tháng", 4): "weekly"}
 _REC_WORDS = {
     "tuần": "weekly", "tháng": "monthly", "quý": "quarterly", "năm": "annual",
     "6 tháng": "semiannual", "sáu tháng": "semiannual", "nửa năm": "semiannual",
@@ -271,7 +279,7 @@ _N_RANGE = re.compile(rf"\s*(?:[{_DASH}]|đến|tới)\s*(?:năm\s+)?(?:19|20)\d
 _KEYWORDS = {
     "quý": ("quarter",), "hàng": ("rec",), "hằng": ("rec",), "mỗi": ("rec",),
     "định": ("rec0",), "thường": ("rec0",), "sáu": ("half0", "rec0"), "nửa": ("half0",),
-    "ngày": ("recof",), "tháng": ("recof",), "tuần": ("recof",),
+    "ngày": ("recof",), "tháng": ("recof",), "tuần": ("recof",), "lần": ("per",),
 }
 _LOWER_CACHE: dict = {"text": None, "low": None}
 
@@ -307,7 +315,8 @@ def _cands(text: str, p: int, s: int) -> list[int]:
 def _anchors(text: str, s: int, e: int) -> dict:
     low = _lower(text)
     A: dict[str, list] = {k: [] for k in (
-        "d0", "d1", "d2", "month", "quarter", "half", "year", "cell", "range", "rel", "rec", "rec0", "recof", "ongoing")}
+        "d0", "d1", "d2", "month", "quarter", "half", "year", "cell", "range", "rel", "rec", "rec0", "recof", "per",
+        "ongoing")}
     for m in _DIGITS.finditer(text, s, e):
         p, q = m.span()
         L = q - p
@@ -352,6 +361,8 @@ def _anchors(text: str, s: int, e: int) -> dict:
                         A["half"].append((i, [i]))
                     elif k == "recof":
                         A["recof"].append((i, [i]))
+                    elif k == "per":
+                        A["per"].append((i, _cands(text, i, s)[-3:]))
             i = low.find(kw, i + 1, e)
     return A
 
@@ -536,6 +547,12 @@ def _recurrences(text: str, s: int, e: int, A: dict) -> list[TimeExpr]:
         x = TimeExpr(m.start(), end, text[m.start():end], "recurrence",
                      recurrence=uniq[0] if len(uniq) == 1 else uniq)
         out.append(x)
+    for m in _anchored(_PER_RE, text, A["per"], e):
+        n = m["n"].lower()
+        n = int(n) if n.isdigit() else {"một": 1, "hai": 2, "bốn": 4}[n]
+        r = _PER_MAP.get((m["u"].lower(), n))
+        if r:
+            out.append(TimeExpr(m.start(), m.end(), m.group(0), "recurrence", recurrence=r))
     for m in _anchored(_REC_OF_RE, text, A["recof"], e):
         r = _norm_rec(m["w"])
         if r:

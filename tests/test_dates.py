@@ -114,6 +114,8 @@ RECURRENCES = [
     ("Tài liệu đăng tải vào ngày 10 của tháng trước đó.", "ngày 10 của tháng", "monthly"),
     ("Số chuyên đề ra vào tuần cuối cùng của tháng thứ 3 trong quý.", "tuần cuối cùng của tháng thứ 3 trong quý", "quarterly"),
     ("Chi bộ sinh hoạt vào ngày mồng 5 hằng tháng.", "ngày mồng 5 hằng tháng", "monthly"),
+    ("Tổ chức kiểm tra ít nhất 01 lần/năm.", "01 lần/năm", "annual"),
+    ("Hội đồng họp 2 lần/năm.", "2 lần/năm", "semiannual"),
 ]
 
 
@@ -145,6 +147,7 @@ RELATIVES = [
     # working days cannot be counted without a holiday calendar
     ("Trả lời trong thời hạn 10 ngày làm việc kể từ ngày ký.", ANCHOR, "trong thời hạn 10 ngày làm việc kể từ ngày ký", None, True),
     ("Trong thời hạn 30 ngày kể từ ngày ký.", None, "Trong thời hạn 30 ngày kể từ ngày ký", None, True),
+    ("Các xã hoàn thành trong 45 ngày.", ANCHOR, "trong 45 ngày", None, True),
 ]
 
 
