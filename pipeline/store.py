@@ -521,6 +521,22 @@ def sentence_around(text: str, start: int, end: int, limit: int = 500) -> str:
     return " ".join(text[left:right].split())
 
 
+def _norm(s: Optional[str]) -> str:
+    import re
+    import unicodedata
+
+    return re.sub(r"\W+", " ", unicodedata.normalize("NFC", s or "").casefold()).strip()
+
+
+def _same_header(doc: "Document", d) -> bool:
+    """Whether a stored document and a new record's document can be one document under one key:
+    type and issuer agree where both are given (two communes' "01/KH-UBND" of one province differ)."""
+    for a, b in ((doc.doc_type, d.doc_type), (doc.issuer, d.issuer)):
+        if a and b and _norm(a) != _norm(b):
+            return False
+    return True
+
+
 class StoreResult:
     """What :func:`store_record` did: ``status`` is "new", "unchanged" or "version"."""
 
@@ -586,7 +602,8 @@ def store_record(session: Session, record, source: Optional[str] = None) -> Stor
                          date=d.issued_date, label=_label(d.doc_type, d.symbol, d.title))
     holder = ident.document
     is_report = bool(d.is_report)
-    if doc is None and holder is not None and _strong(ident.key) and not is_report and not holder.is_report:
+    if doc is None and holder is not None and _strong(ident.key) and not is_report and not holder.is_report \
+            and _same_header(holder, d):
         doc = holder  # a new text of the same document
     status = "version" if doc is not None else "new"
     if doc is None:

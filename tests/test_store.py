@@ -296,3 +296,16 @@ def test_find_identities_of_a_symbol_in_two_provinces(url):
         assert sorted(keys) == ["sym:05-nq/tu@nghe-an#2022", "sym:05-nq/tu@quang-tri#2022"]
         assert store.find_identity(s, "sym:05-nq/tu@quang-tri#2022").key == "sym:05-nq/tu@quang-tri#2022"
         assert store.find_identities(s, "05-NQ/T") == [] and store.find_identities(s, "5_-NQ/TU") == []
+
+
+def test_same_key_other_issuer_is_another_document(url):
+    """Two communes of one province both issue "01/KH-UBND" in 2025: same key, different issuers, two documents."""
+    a = make_record("01/KH-UBND", "2025-08-01", source="/x/a.txt", doc_type="Kế hoạch",
+                    issuer="Ủy ban nhân dân xã Phú Sơn")
+    b = make_record("01/KH-UBND", "2025-08-01", source="/x/b.txt", doc_type="Kế hoạch",
+                    issuer="Ủy ban nhân dân xã Đồng Tâm", salt="\nxã Đồng Tâm\n")
+    a2 = make_record("01/KH-UBND", "2025-08-01", source="/x/a-copy.txt", doc_type="Kế hoạch",
+                     issuer="Ủy ban nhân dân xã Phú Sơn", salt="\nsửa lỗi chính tả\n")
+    assert [put(url, r)[0] for r in (a, b, a2)] == ["new", "new", "version"]
+    with store.session_scope(url) as s:
+        assert count(s, store.Document) == 2
