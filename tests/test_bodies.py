@@ -160,6 +160,8 @@ STANDARD = [
     ("Các cấp uỷ", "các cấp ủy"),
     ("ỦY BAN NHÂN DÂN TỈNH BẮC GIANG", "Ủy ban nhân dân tỉnh Bắc Giang"),
     ("Tu viện", "Tu viện"),  # only whole upper-case words are abbreviations
+    ("Đảng ủy Khối các cơ quan Tỉnh", "Đảng ủy Khối các cơ quan tỉnh"),  # "tỉnh/huyện" lower case ...
+    ("Ban Thường vụ Tỉnh ủy", "Ban Thường vụ Tỉnh ủy"),  # ... but not in "Tỉnh ủy"
 ]
 
 

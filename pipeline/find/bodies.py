@@ -681,6 +681,10 @@ def _proper_case(name: str) -> str:
     return " ".join(out)
 
 
+# "… các cơ quan Tỉnh" → "tỉnh" (but "Tỉnh ủy", "Huyện đoàn" stay)
+_LOWER_LOC_RE = re.compile(r"(?<=\s)(?:Tỉnh|Huyện|Xã|Phường|Quận)(?!\s+(?:ủy|uỷ|đoàn|đội|Ủy|Đoàn))(?=\s|$|,)")
+
+
 def canonical_body(name: str, definitions: dict | None = None) -> str:
     """The full name of a body: abbreviations expanded, spaces collapsed, new-style tone marks."""
     s = _ws(name)
@@ -698,6 +702,7 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
     if " " in s and all(c.isupper() for c in letters):
         s = _proper_case(s)
     s = new_style(s)
+    s = _LOWER_LOC_RE.sub(lambda m: m.group(0).lower(), s)
     first, _, rest = s.partition(" ")
     if first in ("Các", "Những", "Mỗi", "Từng", "Mọi") and rest:
         s = first.lower() + " " + rest
