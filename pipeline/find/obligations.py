@@ -108,8 +108,8 @@ def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
     pos = s
     for m in _SENT_ONLY_RE.finditer(text, s, e):
         # not after an abbreviation like "TP." / "Tr." / "v.v." / numbers "1."
-        before = text[max(s, m.start() - 4):m.start()]
-        if re.search(r"(?:\b[A-ZĐ][a-z]?\.|\d\.|v\.v\.)$", before):
+        before = text[max(s, m.start() - 5):m.start()]
+        if re.search(r"(?:\b[A-ZĐ][a-z]?\.|(?:^|\s)\d{1,2}\.|v\.v\.)$", before):
             continue
         out.append((pos, m.start()))
         pos = m.end()
@@ -218,7 +218,8 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
     closing = bool(re.match(r"(?i:trên đây)", text[s:s + 10]))
     for m in cfg["lead_cue"].finditer(text, s, first_end if not closing else e2):
         pre = text[p:m.start()]
-        if m.start() > p and not closing and not (
+        after_colon = bool(re.search(r":\s*$", text[max(s, m.start() - 3):m.start()]))
+        if m.start() > p and not closing and not after_colon and not (
                 cfg["head"].match(pre) or re.match(r"(?i:thủ tướng|chủ tịch|ban|bộ|chỉ thị|nghị quyết|kế hoạch|kết luận|"
                                                    r"công điện|quyết định|thông báo|hướng dẫn|công văn|văn bản)", pre)):
             continue
@@ -233,7 +234,8 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
             return r[0], r[1], False
     # an opener clause with commas inside: "Hàng quý, 6 tháng, …, các TCCS đảng …"
     if p != s or cfg["opener"].match(text, s, e2) or re.match(r"(?i:(?:hàng|hằng|định kỳ|trong|để|nhằm|căn cứ|trên cơ sở)\b)", text[s:s + 12]):
-        for cm in re.finditer(r",\s+", text[s:min(e2, s + 250)]):
+        stop = re.search(r"[;:]", text[s:min(e2, s + 250)])
+        for cm in re.finditer(r",\s+", text[s:s + stop.start()] if stop else text[s:min(e2, s + 250)]):
             q = s + cm.end()
             if re.match(r"(?:đơn vị|cơ quan)\b", text[q:q + 10]):
                 continue
@@ -418,10 +420,10 @@ class _Walker:
                      in_list=in_list)
             self.add(u)
             made.append(u)
-        if made and tail_attrs:
+        for u in made:  # the closing deadline sentence binds every unit of the paragraph
             for a, vs, b in tail_attrs:
-                made[-1].attrs.setdefault("time", []).append((vs, b))
-                made[-1].attrs.setdefault("spans", []).append((a, b))
+                u.attrs.setdefault("time", []).append((vs, b))
+                u.attrs.setdefault("spans", []).append((a, b))
 
     def section(self, sec: Section, ctx: str, inherited: list, lead_span):
         """Units of ``sec``; returns ``(actors, span)`` when it ends on a lead-in for what follows."""
@@ -949,7 +951,7 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
             if u.ctx in ("narrative", "preamble", "objective"):
                 return None
             kind = "task"
-    if u.ctx == "objective" and kind == "task" and not names and not (u.marked and u.section and not u.section.endswith(tuple("0123456789"))):
+    if u.ctx == "objective" and kind == "task" and not names and not u.marked:
         # aims stated without a figure are no records
         return None
 
