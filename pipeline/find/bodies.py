@@ -161,7 +161,7 @@ _OPEN_PREV = {"với", "cho", "của", "và", "giao", "nghị", "cầu", "tại"
 class _Doc:
     """Token arrays of one text, and the phrase matches, indexed by start token."""
 
-    __slots__ = ("doc", "text", "words", "idx", "ends", "space", "nl", "n", "at", "st")
+    __slots__ = ("text", "words", "idx", "ends", "space", "nl", "n", "at", "st")
 
     def __init__(self, text: str):
         st = _nlp_state()
@@ -169,7 +169,6 @@ class _Doc:
         # a single line break is matched like a space ("Ủy ban nhân\ndân"); whether a body may
         # run over it is decided on the real text (gap_nl)
         doc = st["nlp"].make_doc(text.replace("\n", " ") if "\n" in text else text)
-        self.doc = doc
         self.text = text
         # token offsets without making Token objects (that costs more than the tokenizer)
         n = len(doc)
@@ -192,13 +191,12 @@ class _Doc:
         self.at = {k: at[v] for k, v in st["labels"].items()}
 
     # -- helpers
-    def nxt(self, i: int, allow_nl: int = 1) -> tuple[int, int]:
-        """Index of the next non-space token at or after i, and newlines crossed (or -1 if more than allowed)."""
+    def nxt(self, i: int) -> tuple[int, int]:
+        """Index of the next non-space token at or after i, and the newlines of the space tokens skipped."""
         nl = 0
         while i < self.n and self.space[i]:
             nl += self.nl[i]
             i += 1
-        # spaCy keeps a single "\n" glued to nothing: count newlines between tokens by offsets too
         return i, nl
 
     def gap_nl(self, a_end_tok: int, b_tok: int) -> int:
@@ -386,7 +384,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             off = " ".join(words[i:off_e]).lower()
             if off in st["weak_offices"]:
                 return -1
-            return tail_office(e)
+            return e
         if named_e > 0 or any_e > 0:
             e = max(named_e, any_e)
             if not _head_ok(i, e):
@@ -428,9 +426,6 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     def lower_word_after(e: int) -> bool:
         """A lowercase word follows directly ("ban" + "hành" is the verb "ban hành")."""
         return e < n and not D.space[e] and D.alpha(e) and not D.cap(e) and e not in at["LOC"] and e not in at["MOD"]
-
-    def tail_office(e: int) -> int:
-        return e
 
     def generic_body(i: int, forced: bool) -> int:
         e = at["GEN"][i]
