@@ -71,9 +71,10 @@ DATE_LINE = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}", re.
 
 def split_header(text: str) -> tuple[list[str], list[str], list[str]]:
     """(left column lines, right column lines, body lines); empty columns when
-    the text has no motto in its first 15 lines."""
-    lines = [ln.strip() for ln in text.strip("\n").split("\n")]
-    lines = [ln for ln in lines if ln]
+    the text has no motto in its first 15 lines.  Blank lines are dropped from
+    the columns and kept in the body ("" entries, a run squeezed to one)."""
+    raw = [ln.strip() for ln in text.strip("\n").split("\n")]
+    lines = [ln for ln in raw if ln]
     for i, ln in enumerate(lines[:15]):
         if MOTTO.match(ln) and i > 0:
             left = lines[:i]
@@ -84,8 +85,26 @@ def split_header(text: str) -> tuple[list[str], list[str], list[str]]:
                 j += 1
             if j >= len(lines) or j >= i + 6:
                 j = min(i + 1, len(lines) - 1)
-            return left, lines[i:j + 1], lines[j + 1:]
-    return [], [], lines
+            return left, lines[i:j + 1], _body_after(raw, j + 1)
+    return [], [], _body_after(raw, 0)
+
+
+def _body_after(raw: list[str], n_nonblank: int) -> list[str]:
+    """The lines after the first ``n_nonblank`` non-blank ones, blank runs squeezed."""
+    seen = 0
+    k = 0
+    while k < len(raw) and seen < n_nonblank:
+        seen += bool(raw[k])
+        k += 1
+    body: list[str] = []
+    for ln in raw[k:]:
+        if ln or (body and body[-1]):
+            body.append(ln)
+    while body and not body[-1]:
+        body.pop()
+    while body and not body[0]:
+        body.pop(0)
+    return body
 
 
 def find_font() -> str | None:
@@ -199,6 +218,9 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
         body, recipients, signer = split_footer(body)
     for k, ln in enumerate(body):
         pdf.set_x(pdf.l_margin)
+        if not ln:
+            pdf.ln(lh)  # a blank line: paragraph spacing
+            continue
         if k < n_title:  # the document type and its subject, centred, space after
             pdf.multi_cell(0, lh, ln, align="C", new_x="LMARGIN", new_y="NEXT")
             if k == n_title - 1:
@@ -228,14 +250,16 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
 
 
 def split_footer(body: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(body before "Nơi nhận:", recipient lines, signer lines)."""
+    """(body before "Nơi nhận:", recipient lines, signer lines), blank lines
+    left out of the two columns."""
     for i, ln in enumerate(body):
         if ln.startswith("Nơi nhận"):
             j = i + 1
-            while j < len(body) and body[j].startswith(("-", "+")):
+            while j < len(body) and (body[j].startswith(("-", "+")) or not body[j]):
                 j += 1
             if j < len(body):
-                return body[:i], body[i:j], body[j:]
+                rest = [x for x in body[j:] if x]
+                return body[:i], [x for x in body[i:j] if x], rest
     return body, [], []
 
 
@@ -271,7 +295,8 @@ def _title_lines(body: list[str]) -> int:
     if not body or not body[0].isupper():
         return 0
     n = 1
-    while n < len(body) and n < 4 and (body[n].startswith(("Về ", "V/v", "về ")) or (n > 1 and len(body[n]) < 90 and not body[n].endswith((".", ":")))):
+    while n < len(body) and n < 4 and body[n] and (body[n].startswith(("Về ", "V/v", "về ")) or (
+            n > 1 and len(body[n]) < 90 and not body[n].endswith((".", ":")))):
         n += 1
     return n
 

@@ -26,8 +26,9 @@ def test_docx_gives_the_same_clean_text_as_txt(tmp_path):
     assert R.normalise_ws(got) == R.normalise_ws(want)
     src = read_path(d)
     assert src.format == "docx" and src.meta["tables"] == 1
-    # the header table: left cell (issuer, Số) before the right cell (motto, date)
-    assert src.text.split("\n")[:6] == [ln for ln in R.SAMPLE.split("\n")][:6]
+    # the header table: left cell (issuer, Số) before the right cell (motto, date),
+    # a blank line between the cells
+    assert src.text.split("\n")[:7] == R.SAMPLE.split("\n")[:3] + [""] + R.SAMPLE.split("\n")[3:6]
 
 
 def test_tables_row_by_row_in_document_order(tmp_path):
@@ -47,8 +48,9 @@ def test_tables_row_by_row_in_document_order(tmp_path):
     doc.add_paragraph("Đoạn kết sau bảng.")
     f = tmp_path / "t.docx"
     doc.save(f)
-    lines = read_path(f).text.rstrip("\n").split("\n")
-    assert lines == ["Phụ lục: phân công nhiệm vụ"] + [v for row in cells for v in row] + \
+    text = read_path(f).text
+    # one cell per line, row by row, a blank line between cells
+    assert text.rstrip("\n").split("\n\n") == ["Phụ lục: phân công nhiệm vụ"] + [v for row in cells for v in row] + \
         ["Ô gộp hai cột", "trái", "phải", "Đoạn kết sau bảng."]
 
 
@@ -63,7 +65,8 @@ def test_nested_table_read_in_place(tmp_path):
     inner.cell(0, 1).text = "trong 2"
     f = tmp_path / "n.docx"
     doc.save(f)
-    assert read_path(f).text.rstrip("\n").split("\n") == ["ngoài trái", "ngoài phải", "trong 1", "trong 2"]
+    # the inner table stays inside its cell
+    assert read_path(f).text.rstrip("\n").split("\n\n") == ["ngoài trái", "ngoài phải\ntrong 1\ntrong 2"]
 
 
 def test_automatic_list_numbers_are_kept(tmp_path):
@@ -126,7 +129,8 @@ def test_text_box_lines_are_read(tmp_path):
     doc.add_paragraph("CHỈ THỊ")
     f = tmp_path / "box.docx"
     doc.save(f)
-    assert read_path(f).text.rstrip("\n").split("\n") == ["ỦY BAN NHÂN DÂN", "Số: 27/CT-UBND", "CHỈ THỊ"]
+    lines = [ln for ln in read_path(f).text.split("\n") if ln]
+    assert lines == ["ỦY BAN NHÂN DÂN", "Số: 27/CT-UBND", "CHỈ THỊ"]
 
 
 def _err(path) -> str:

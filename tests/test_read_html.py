@@ -29,10 +29,10 @@ def test_html_with_clutter_gives_the_same_clean_text_as_txt(tmp_path):
     # blocks and <br> end lines; inline tags do not
     ("<div class='noidung'><p>Điều 1. Phạm vi <b>điều chỉnh</b></p><p>Dòng một<br>dòng hai</p>" + "<p>" + "x " * 120 + "</p></div>",
      ["Điều 1. Phạm vi điều chỉnh", "Dòng một", "dòng hai"]),
-    # a table: row by row, one cell per line
+    # a table: row by row, one cell per line, a blank line between cells
     ("<article><table><tr><td>TT</td><td>Nội dung</td></tr><tr><td>1</td><td>Báo cáo quý</td></tr></table>"
      + "<p>" + "y " * 120 + "</p></article>",
-     ["TT", "Nội dung", "1", "Báo cáo quý"]),
+     ["TT", "", "Nội dung", "", "1", "", "Báo cáo quý"]),
 ])
 def test_html_blocks(html, lines):
     text, _ = html_to_text("<html><body><nav>Menu</nav>" + html + "<footer>Chân trang</footer></body></html>")

@@ -45,6 +45,12 @@ def _clean(path) -> str:
     return clean(read_path(path).text).text
 
 
+def _lines(text: str) -> list[str]:
+    """The non-blank lines (blank lines mark blocks: header columns, table
+    cells, paragraph gaps)."""
+    return [ln for ln in text.split("\n") if ln]
+
+
 def test_pdf_gives_the_same_clean_text_as_txt(sample_pdf, tmp_path):
     (tmp_path / "s.txt").write_text(R.SAMPLE, encoding="utf-8")
     assert R.normalise_ws(_clean(sample_pdf)) == R.normalise_ws(_clean(tmp_path / "s.txt"))
@@ -53,8 +59,9 @@ def test_pdf_gives_the_same_clean_text_as_txt(sample_pdf, tmp_path):
 def test_two_column_header_reads_issuer_before_motto(sample_pdf):
     src = read_path(sample_pdf)
     assert src.format == "pdf" and src.meta["header_columns"] is True
-    lines = src.text.split("\n")
+    lines = _lines(src.text)
     # each header line whole, the issuer block first, then the motto block
+    assert src.text.split("\n")[3] == ""  # a blank line between the columns
     assert lines[:6] == ["ỦY BAN NHÂN DÂN", "TỈNH BÌNH NGUYÊN", "Số: 27/CT-UBND",
                          "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                          "Bình Nguyên, ngày 14 tháng 8 năm 2025"]
@@ -70,7 +77,7 @@ def test_one_line_per_paragraph_and_column_blocks(tmp_path, name, align):
     text = getattr(R, name)
     src = read_path(R.to_pdf(text, tmp_path / f"{name}.pdf", font=FONT, align=align))
     assert src.meta["header_columns"] and src.meta["footer_columns"]
-    assert src.text.rstrip("\n").split("\n") == [ln for ln in text.split("\n") if ln]
+    assert _lines(src.text) == [ln for ln in text.split("\n") if ln]
 
 
 def test_running_headers_and_page_numbers_dropped(long_text, tmp_path):
@@ -81,7 +88,7 @@ def test_running_headers_and_page_numbers_dropped(long_text, tmp_path):
     assert "CÔNG BÁO" not in src.text
     assert not any(ln.strip().isdigit() for ln in src.text.split("\n"))
     # paragraphs that cross a page break come out whole
-    assert src.text.rstrip("\n").split("\n") == [ln for ln in long_text.split("\n") if ln]
+    assert _lines(src.text) == [ln for ln in long_text.split("\n") if ln]
 
 
 def test_full_width_line_above_the_header(tmp_path):
@@ -89,7 +96,7 @@ def test_full_width_line_above_the_header(tmp_path):
     pdf = R.to_pdf(R.SAMPLE, tmp_path / "stamp.pdf", font=FONT,
                    running_header="HỎA TỐC - KHẨN - VĂN BẢN CÓ HIỆU LỰC NGAY TỪ NGÀY KÝ BAN HÀNH")
     src = read_path(pdf)
-    lines = src.text.split("\n")
+    lines = _lines(src.text)
     assert lines[0] == "HỎA TỐC - KHẨN - VĂN BẢN CÓ HIỆU LỰC NGAY TỪ NGÀY KÝ BAN HÀNH"
     assert lines[1:7] == R.SAMPLE.split("\n")[:6]
 
@@ -107,7 +114,7 @@ def test_pdf_without_two_column_header(tmp_path):
     text = "Kính gửi các cơ quan, đơn vị trong tỉnh.\nĐề nghị các đơn vị rà soát và báo cáo trước ngày 15 tháng 9 năm 2025.\n"
     src = read_path(R.to_pdf(text, tmp_path / "plain.pdf", font=FONT, two_columns=False))
     assert src.meta["header_columns"] is False
-    assert src.text.split("\n")[:2] == text.split("\n")[:2]
+    assert _lines(src.text)[:2] == text.split("\n")[:2]
 
 
 def test_ruled_table_one_cell_per_line(tmp_path):
@@ -117,7 +124,8 @@ def test_ruled_table_one_cell_per_line(tmp_path):
     before = ["Phụ lục phân công nhiệm vụ như sau:"]
     after = ["Các cơ quan chủ động triển khai thực hiện."]
     src = read_path(R.pdf_with_table(tmp_path / "t.pdf", before, table, after, font=FONT))
-    assert src.text.rstrip("\n").split("\n") == before + [c for r in table for c in r] + after
+    # one cell per line, a blank line between cells
+    assert src.text.rstrip("\n").split("\n\n") == before + [c for r in table for c in r] + after
 
 
 def test_ruled_header_table_keeps_cell_lines(tmp_path):
@@ -125,7 +133,7 @@ def test_ruled_header_table_keeps_cell_lines(tmp_path):
     table = [["ỦY BAN NHÂN DÂN\nTỈNH BÌNH NGUYÊN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"],
              ["Số: 27/CT-UBND", "Bình Nguyên, ngày 14 tháng 8 năm 2025"]]
     src = read_path(R.pdf_with_table(tmp_path / "h.pdf", [], table, ["CHỈ THỊ"], font=FONT))
-    assert src.text.rstrip("\n").split("\n") == [
+    assert _lines(src.text) == [
         "ỦY BAN NHÂN DÂN", "TỈNH BÌNH NGUYÊN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
         "Số: 27/CT-UBND", "Bình Nguyên, ngày 14 tháng 8 năm 2025", "CHỈ THỊ"]
 
@@ -176,4 +184,4 @@ def test_pdf_typed_in_a_legacy_font_is_converted(tmp_path, scheme):
     moji = "\n".join(legacy.encode(ln, scheme).decode("cp1252") for ln in body)
     src = read_path(R.to_pdf(moji, tmp_path / "legacy.pdf", font=FONT, two_columns=False))
     assert src.encoding == scheme
-    assert src.text.rstrip("\n").lower().split("\n") == [ln.lower() for ln in body]
+    assert [ln.lower() for ln in _lines(src.text)] == [ln.lower() for ln in body]

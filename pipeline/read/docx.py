@@ -1,8 +1,9 @@
 """DOCX reader (python-docx): paragraphs and tables in document order.
 
 Tables (where the issuer, "Số:" and the date usually sit, and appendix tables)
-are flattened row by row, one cell per line; a merged cell is read once;
-nested tables are read in place.
+are flattened row by row, one cell per line with a blank line between cells
+(the convention of the external corpus); a merged cell is read once; nested
+tables are read in place.  Empty paragraphs stay as (squeezed) blank lines.
 """
 from __future__ import annotations
 
@@ -212,6 +213,9 @@ def _block(block, out: list[str], numbering=None) -> None:
     from docx.table import Table
 
     if isinstance(block, Table):
+        # one cell per line, row by row, a blank line between cells (the
+        # convention of the external corpus); a cell's own lines stay together
+        out.append("")
         for row in block.rows:
             seen = set()
             for cell in row.cells:
@@ -219,7 +223,12 @@ def _block(block, out: list[str], numbering=None) -> None:
                 if key in seen:
                     continue
                 seen.add(key)
-                _cell_lines(cell, out, numbering)
+                lines: list[str] = []
+                _cell_lines(cell, lines, numbering)
+                text = "\n".join(ln.strip() for ln in "\n".join(lines).split("\n") if ln.strip())
+                if text:
+                    out.append(text)
+                    out.append("")
     else:
         out.extend(_textboxes(block))
         text = _para_text(block)  # soft line breaks inside a paragraph come out as "\n"
@@ -247,7 +256,12 @@ def read_docx(raw: bytes) -> tuple[str, dict]:
     numbering = _Numbering(doc)
     for block in doc.iter_inner_content():
         _block(block, out, numbering)
+    # empty paragraphs stay as blank lines (runs squeezed to one)
     lines = [ln.strip() for ln in "\n".join(out).split("\n")]
-    text = "\n".join(ln for ln in lines if ln)
+    kept: list[str] = []
+    for ln in lines:
+        if ln or (kept and kept[-1]):
+            kept.append(ln)
+    text = "\n".join(kept).strip("\n")
     meta = {"paragraphs": len(doc.paragraphs), "tables": len(doc.tables)}
     return unicodedata.normalize("NFC", text) + ("\n" if text else ""), meta

@@ -115,7 +115,13 @@ def _drop_clutter(root: Tag) -> None:
             tag.decompose()
 
 
+_BLANK = "\ue000"  # marks a blank line that must survive the squeeze
+
+
 def _render(root: Tag) -> str:
+    """Blocks end lines; a table is flattened row by row, one cell per line with
+    a blank line between cells (the convention of the external corpus); an
+    empty paragraph is a blank line; runs of blank lines are squeezed."""
     out: list[str] = []
 
     def newline():
@@ -140,8 +146,17 @@ def _render(root: Tag) -> str:
                 newline()
                 walk(child)
                 newline()
+                out.append(_BLANK + "\n")
+            elif name == "table":
+                newline()
+                out.append(_BLANK + "\n")
+                walk(child)
+                newline()
             elif name in BLOCK:
                 newline()
+                if name == "p" and not child.get_text().strip() and not child.find("img"):
+                    out.append(_BLANK + "\n")
+                    continue
                 walk(child)
                 newline()
             elif name == "img":
@@ -151,14 +166,16 @@ def _render(root: Tag) -> str:
 
     walk(root)
     text = "".join(out)
-    lines = [ln.strip() for ln in text.split("\n")]
-    # paragraphs: keep single line breaks; squeeze runs of blank lines
-    res, blank = [], False
-    for ln in lines:
-        if not ln:
-            blank = True
-            continue
-        res.append(ln)
+    res: list[str] = []
+    for ln in text.split("\n"):
+        ln = ln.strip()
+        if ln == _BLANK:
+            if res and res[-1]:
+                res.append("")
+        elif ln:
+            res.append(ln.replace(_BLANK, ""))
+    while res and not res[-1]:
+        res.pop()
     return "\n".join(res) + ("\n" if res else "")
 
 

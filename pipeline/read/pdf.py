@@ -43,6 +43,8 @@ class Row:
     words: list
     page: int = 0
     no_join: bool = False  # a header-column line: never joined
+    blank_after: bool = False  # the last line of a table cell
+    blank_before: bool = False  # the first line of a table
 
 
 MOTTO = re.compile(r"CỘNG\s*H(?:ÒA|OÀ)\s*XÃ\s*HỘI|ĐẢNG\s*CỘNG\s*SẢN\s*VIỆT\s*NAM")
@@ -126,17 +128,23 @@ def _tables(page, words: list, page_no: int) -> tuple[list[Row], list]:
         header_like = page_no <= 1 and top < float(page.height) * 0.3 and any(
             c and MOTTO.search(_nfc(" ".join(c.split()))) for r in cells for c in r)
         y = top
+        first = len(rows)
         for r in cells:
             for c in r:
                 if c is None:
                     continue  # a merged cell, read once
                 parts = c.split("\n") if header_like else [c]
+                n0 = len(rows)
                 for part in parts:
                     text = _nfc(" ".join(part.split()))
                     if text:
                         y += 0.001
                         rows.append(Row(text=text, x0=x0, x1=x1, top=y, bottom=y, words=[], page=page_no,
                                         no_join=True))
+                if len(rows) > n0:
+                    rows[-1].blank_after = True  # a blank line between cells
+        if len(rows) > first:
+            rows[first].blank_before = True
         words = [w for w in words if not (w["x0"] >= x0 - 1 and w["x1"] <= x1 + 1
                                           and w["top"] >= top - 1 and w["bottom"] <= bottom + 1)]
     return rows, words
@@ -363,7 +371,13 @@ def _join_rows(rows: list[Row]) -> str:
                 and not ITEM_START.match(text)
                 and any(c.isalnum() for c in text) and any(c.isalnum() for c in prev.text)
             )
-            out.append(" " if join else "\n")
+            if join:
+                out.append(" ")
+            elif prev.blank_after or r.blank_before or (
+                    pitch and prev.page == r.page and r.top - prev.top > 1.6 * pitch):
+                out.append("\n\n")  # a table cell ends, or a paragraph gap
+            else:
+                out.append("\n")
         out.append(text)
     return "".join(out)
 
@@ -460,5 +474,5 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
                 parts.append(_join_rows(rest[end:]))
         else:
             parts.append(_join_rows(rest))
-    text = "\n".join(p for p in parts if p)
+    text = "\n\n".join(p for p in parts if p)
     return _nfc(text) + "\n", meta
