@@ -217,10 +217,11 @@ _REC_HEAD = (
 _REC_RE = re.compile(_REC_HEAD, _F)
 # "ngày 15 của tháng trước đó", "tuần cuối cùng của tháng thứ 3 trong quý", "tháng cuối của quý"
 _REC_OF_RE = re.compile(
-    r"(?:ngày\s+(?:mồng\s+|mùng\s+)?\d{1,2}|tháng\s+(?:thứ\s+\d|cuối(?:\s+cùng)?|đầu(?:\s+tiên)?)"
+    r"(?:ngày\s+(?:mồng\s+|mùng\s+)?\d{1,2}(?:\s+(?:của|trong)\s+tháng\s+(?:thứ\s+\d|cuối(?:\s+cùng)?|đầu(?:\s+tiên)?))?"
+    r"|tháng\s+(?:thứ\s+\d|cuối(?:\s+cùng)?|đầu(?:\s+tiên)?)"
     r"|tuần\s+(?:cuối(?:\s+cùng)?|đầu(?:\s+tiên)?|thứ\s+\d)(?:\s+của\s+tháng\s+(?:thứ\s+\d|cuối(?:\s+cùng)?|đầu(?:\s+tiên)?))?)"
-    r"\s+(?:của|trong)\s+(?:mỗi\s+|h[àằ]ng\s+)?(?P<w>tháng|quý|năm)(?![^\W\d_])(?!\s*[/.]?\s*\d)"
-    r"(?!\s+(?:này|tới|sau|qua|nay|trước(?!\s+đó)))",
+    r"\s+(?:(?:của|trong)\s+)?(?:mỗi\s+|h[àằ]ng\s+)?(?P<w>tháng|quý|năm)(?![^\W\d_])(?!\s*[/.]?\s*\d)"
+    r"(?!\s+(?:này|tới|sau|qua|nay|cuối|đầu|thứ|trước(?!\s+đó)))",
     _F,
 )
 _REC_MORE_RE = re.compile(
@@ -504,6 +505,8 @@ def _atoms(text: str, s: int, e: int, anchor_d: Optional[date], A: dict) -> list
         out.append(x)
     for m in _anchored(_RANGE_RE, text, A["range"], e):
         y1, y2 = int(m["y1"]), int(m["y2"])
+        if re.search(r"(?:năm\s+học|niên\s+khóa|niên\s+khoá|niên\s+độ)\s+$", text[max(0, m.start() - 12):m.start()], _F):
+            continue  # a school or fiscal year does not run January to December
         if not (y1 < y2 <= y1 + 50):
             continue
         end_ = None if m["more"] else f"{y2}-12-31"

@@ -101,6 +101,16 @@ CASES = [
             ("các sở", "các sở"),
         ],
     ),
+    (
+        "ỦY BAN NHÂN DÂN\nTỈNH HẢI DƯƠNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n\nTrưởng phòng Giáo dục và Đào tạo các huyện và "
+        "Hiệu trưởng các trường THPT xử lý các trường hợp vi phạm.",
+        [
+            ("ỦY BAN NHÂN DÂN\nTỈNH HẢI DƯƠNG", "Ủy ban nhân dân tỉnh Hải Dương"),
+            ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Sở Giáo dục và Đào tạo"),
+            ("Trưởng phòng Giáo dục và Đào tạo các huyện", "Trưởng phòng Giáo dục và Đào tạo các huyện"),
+            ("Hiệu trưởng các trường THPT", "Hiệu trưởng các trường THPT"),
+        ],
+    ),
     ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", [("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", "Ủy ban nhân dân tỉnh Lạng Sơn")]),
     (
         "Thủ trưởng cơ quan, ban, ngành thành phố và Giám đốc sở chịu trách nhiệm.",
@@ -124,6 +134,7 @@ NOT_BODIES = [
     "Kế hoạch số 80-KH/TU ngày 02/3/2025.",  # "TU" inside a symbol
     "NHIỆM VỤ VÀ GIẢI PHÁP",
     "Nâng cao chất lượng đội ngũ cán bộ, công chức cơ sở.",
+    "Phòng, chống dịch bệnh; tổ chức hội nghị; kiện toàn bộ máy.",
 ]
 
 

@@ -115,6 +115,7 @@ RECURRENCES = [
     ("Số chuyên đề ra vào tuần cuối cùng của tháng thứ 3 trong quý.", "tuần cuối cùng của tháng thứ 3 trong quý", "quarterly"),
     ("Chi bộ sinh hoạt vào ngày mồng 5 hằng tháng.", "ngày mồng 5 hằng tháng", "monthly"),
     ("Tổ chức kiểm tra ít nhất 01 lần/năm.", "01 lần/năm", "annual"),
+    ("Gửi báo cáo trước ngày 25 của tháng cuối quý.", "ngày 25 của tháng cuối quý", "quarterly"),
     ("Hội đồng họp 2 lần/năm.", "2 lần/năm", "semiannual"),
 ]
 
@@ -168,6 +169,10 @@ def test_range_offsets_and_order():
     assert [x.kind for x in xs] == ["date", "period", "recurrence"]
     assert all(text[x.start:x.end] == x.text for x in xs)
     assert find_times(text, 0, 7) == []
+
+
+def test_school_year_is_no_calendar_period():
+    assert [x for x in find_times("Áp dụng từ năm học 2026-2027.") if x.kind == "period"] == []
 
 
 def test_as_of_is_not_a_deadline():

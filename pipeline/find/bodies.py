@@ -125,6 +125,7 @@ def _nlp_state() -> dict:
         st["abbrs"] = set(load("abbreviations").get("abbr", {})) | {
             p for p in heads["named"] if p.isupper() and " " not in p}
         st["tail_only"] = {g.lower() for g in heads.get("generic_tail_only", [])}
+        st["gen_not_before"] = {k.lower(): {w.lower() for w in v} for k, v in data.get("generic_not_before", {}).items()}
         # case matters: "ban chỉ đạo" needs a tail, "Ban Chỉ đạo" of the document does not always
         st["need_tail"] = {v for p in heads.get("need_tail", []) for v in _variants(p, " " not in p)}
         st["labels"] = {k: nlp.vocab.strings[k] for k in ("NAMED", "OFFICE", "NAME", "ANY", "GEN", "LOC", "MOD")}
@@ -381,6 +382,8 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                     if e2 > 0 and not (s2 == j and e2 == at["GEN"].get(s2, -2) and words[s2].lower() in _AMBIGUOUS
                                        and lower_word_after(e2)):
                         return e2
+            elif j >= 0 and j in at["NAME"] and nl == 0:
+                return tail(at["NAME"][j], True)  # "Trưởng phòng Giáo dục và Đào tạo các huyện"
             off = " ".join(words[i:off_e]).lower()
             if off in st["weak_offices"]:
                 return -1
@@ -419,7 +422,8 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             p = i - 1
             while p >= 0 and D.space[p] and D.nl[p] == 0:
                 p -= 1
-            if p >= 0 and not D.space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN:
+            if p >= 0 and not D.space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN \
+                    and D.gap_nl(p + 1, i) == 0:
                 return False  # "CÁN BỘ", "NHIỆM VỤ" in an all-caps heading
         return True
 
@@ -437,6 +441,9 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         if w.isupper() and len(w) > 1:
             return -1
         w = w.lower()
+        nb = st["gen_not_before"].get(w)
+        if nb and e < n and words[e].lower() in nb:
+            return -1  # "trường hợp", "bộ máy"
         is_place = w in gen_places
         if (is_place and not quantified) or w in st["tail_only"]:
             return -1
