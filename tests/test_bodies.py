@@ -111,6 +111,14 @@ CASES = [
             ("Hiệu trưởng các trường THPT", "Hiệu trưởng các trường THPT"),
         ],
     ),
+    (
+        "BAN THƯỜNG VỤ TỈNH ỦY\n\nCác huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy và Đài Phát thanh - Truyền hình tỉnh thực hiện.",
+        [
+            ("BAN THƯỜNG VỤ TỈNH ỦY", "Ban Thường vụ Tỉnh ủy"),
+            ("Các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy", "các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy"),
+            ("Đài Phát thanh - Truyền hình tỉnh", "Đài Phát thanh - Truyền hình tỉnh"),
+        ],
+    ),
     ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", [("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", "Ủy ban nhân dân tỉnh Lạng Sơn")]),
     (
         "Thủ trưởng cơ quan, ban, ngành thành phố và Giám đốc sở chịu trách nhiệm.",

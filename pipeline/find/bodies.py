@@ -305,11 +305,16 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 else:
                     return e
             if j in at["MOD"]:
-                e = at["MOD"][j]
+                me = at["MOD"][j]
+                for t in range(j + 1, me):  # "trực thuộc Tỉnh" + "ủy": the head wins over the modifier
+                    if D.head_at(t) > me:
+                        me = t
+                        break
+                e = me
                 if words[e - 1].lower() == "thuộc":  # "… trực thuộc Ủy ban nhân dân Thành phố"
                     k, nl2 = step(e, False)
                     if k >= 0 and D.head_at(k) > 0 and at["OFFICE"].get(k, -1) < 0:
-                        e2 = body_from(k, True)
+                        e2 = body_from(k, True, True)
                         if e2 > k:
                             e = e2
                 continue
@@ -360,7 +365,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return k + 1
         return e
 
-    def body_from(i: int, bare_ok: bool = False) -> int:
+    def body_from(i: int, bare_ok: bool = False, chained: bool = False) -> int:
         """End token of the body whose head starts at token i, or -1."""
         named_e = at["NAMED"].get(i, -1)
         any_e = at["ANY"].get(i, -1)
@@ -390,7 +395,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return e
         if named_e > 0 or any_e > 0:
             e = max(named_e, any_e)
-            if not _head_ok(i, e):
+            if not _head_ok(i, e, chained):
                 return -1
             # "Sở, ban, ngành": a head that is also a generic noun starting a list
             if gen_e >= e:
@@ -402,7 +407,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             # chain: "Ban Thường vụ" + "Đảng ủy Khối", "Văn phòng" + "UBND tỉnh"
             j, nl = step(e, False)
             if j >= 0 and nl == 0 and D.head_at(j) > 0 and at["OFFICE"].get(j, -1) < 0:
-                e2 = body_from(j, True)
+                e2 = body_from(j, True, True)
                 if e2 > 0:
                     return e2
             if e == he and not bare_ok and " ".join(words[i:he]) in st["need_tail"]:
@@ -414,11 +419,11 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
 
     text_ = D.text
 
-    def _head_ok(i: int, e: int) -> bool:
+    def _head_ok(i: int, e: int, chained: bool = False) -> bool:
         a, b = D.idx[i], D.ends[e - 1]
         if (a > 0 and text_[a - 1] in "/-–") or (b < len(text_) and text_[b] in "/-–"):
             return False  # inside a symbol: "80-KH/TU"
-        if words[i].isupper() and len(words[i]) > 1:
+        if words[i].isupper() and len(words[i]) > 1 and not chained:
             p = i - 1
             while p >= 0 and D.space[p] and D.nl[p] == 0:
                 p -= 1
