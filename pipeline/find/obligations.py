@@ -137,13 +137,40 @@ def _clean_name(s: str) -> str:
     return s.strip(" ,;:.-–")
 
 
+_PROPER_HEAD = re.compile(
+    r"(?:Sở|Bộ|Ủy ban|Uỷ ban|UBND|Ban|Văn phòng|Trung tâm|Công an|Thanh tra|Báo|Đài|Cục|Chi cục|Kho bạc|"
+    r"Ngân hàng|Tòa án|Toà án|Viện|Hội|Liên đoàn|Đoàn|Mặt trận|Tập đoàn|Tổng công ty|Công ty|Đảng ủy|Đảng uỷ|"
+    r"Quân khu|Học viện|Trường|Bệnh viện|Kiểm toán)\b|các\b"
+)
+
+
+def _split_proper(part: str) -> list[str]:
+    """"Sở Nội vụ, Sở Tư pháp, các cơ quan liên quan" -> three names; "Các Sở, ngành, UBND cấp xã" stays one."""
+    out = []
+    start = 0
+    for m in re.finditer(r",\s+", part):
+        left = part[start:m.start()].strip()
+        right = part[m.end():]
+        if (left[:1].isupper() and not re.match(r"(?i:các|những|mọi|toàn)\b", left)
+                and _PROPER_HEAD.match(right) and len(left.split()) >= 2):
+            out.append(part[start:m.start()])
+            start = m.end()
+    out.append(part[start:])
+    return out
+
+
+_BARE_RE = re.compile(r"(?i:các|những|mọi|ban|bộ|sở|cục|vụ|đơn vị|cơ quan|tổ chức)")
+
+
 def split_names(phrase: str) -> list[str]:
     """"A, Thủ trưởng B; C và các D" -> ["A", "Thủ trưởng B", "C", "các D"]."""
-    parts = _cfg()["titles_split"].split(phrase)
+    parts = []
+    for part in _cfg()["titles_split"].split(phrase):
+        parts.extend(_split_proper(part))
     out = []
     for p in parts:
         p = _clean_name(p)
-        if p and len(p) > 1 and p not in out:
+        if p and len(p) > 2 and not _BARE_RE.fullmatch(p) and p not in out:
             out.append(p)
     return out
 
@@ -172,6 +199,9 @@ def _phrase(text: str, pos: int, e: int):
     cm = cfg["actor_cut"].search(phrase)
     if cm:
         a_e = a_s + cm.start()
+    col = text.find(":", a_s, a_e)
+    if col >= 0 and any(w[0].islower() and w not in ("và",) for w in text[col + 1:a_e].split()):
+        a_e = col  # "X: Là các đơn vị …" — only a list of names may follow a colon
     names = split_names(text[a_s:a_e])
     if not names:
         return None
@@ -656,6 +686,12 @@ def _appendix_start(text: str, s: int, e: int) -> Optional[int]:
 def _names_in(text: str, spans) -> list[str]:
     out = []
     for a, b in spans or []:
+        r = _phrase(text, a, b)
+        if r:  # a cell with a sentence: "Sở X chủ trì, phối hợp …"
+            for x in r[0]:
+                if x not in out:
+                    out.append(x)
+            continue
         v = text[a:b].strip().rstrip(".;")
         for n in re.split(r";\s*", v):
             for x in split_names(n) if n else []:
@@ -683,6 +719,9 @@ def partners_in(text: str, s: int, e: int) -> list[str]:
         st = _PARTNER_STOP.search(text, m.end(), min(e, m.end() + 250))
         pe = st.start() if st else min(e, m.end() + 250)
         seg = text[m.end():pe]
+        vv = _cfg()["verbs"].search(seg)
+        if vv and not re.match(r"quản lý\b", seg[vv.start():]):
+            seg = seg[:vv.start()]
         vm = re.search(r"\s+(?:tập huấn|bồi dưỡng|khảo sát|vận hành|kiểm soát|điều tra|thống kê|hỗ trợ|đầu tư|"
                        r"phát hiện|ngăn chặn|thu hồi|sửa đổi|chuẩn bị|tổ chức|giải quyết)\b", seg)
         if vm:
