@@ -56,14 +56,14 @@ class Identity(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(400), unique=True, index=True)
     loose: Mapped[str] = mapped_column(String(400), index=True)  # key without its "#year"
-    doc_type: Mapped[Optional[str]] = mapped_column(String(80))
-    symbol: Mapped[Optional[str]] = mapped_column(String(120), index=True)
-    number: Mapped[Optional[str]] = mapped_column(String(40))
-    issuer: Mapped[Optional[str]] = mapped_column(String(400))
-    date: Mapped[Optional[str]] = mapped_column(String(10))
-    label: Mapped[str] = mapped_column(String(600), default="")  # how it reads in lists and graphs
+    doc_type: Mapped[Optional[str]] = mapped_column(Text)
+    symbol: Mapped[Optional[str]] = mapped_column(Text, index=True)
+    number: Mapped[Optional[str]] = mapped_column(Text)
+    issuer: Mapped[Optional[str]] = mapped_column(Text)
+    date: Mapped[Optional[str]] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(Text, default="")  # how it reads in lists and graphs
     superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("identities.id"), index=True)
-    superseded_relation: Mapped[Optional[str]] = mapped_column(String(20))  # "replaces" / "repeals"
+    superseded_relation: Mapped[Optional[str]] = mapped_column(String(32))  # "replaces" / "repeals"
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
 
     document: Mapped[Optional["Document"]] = relationship(back_populates="identity", uselist=False)
@@ -79,15 +79,15 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     identity_id: Mapped[Optional[int]] = mapped_column(ForeignKey("identities.id"), unique=True, index=True)
-    source: Mapped[str] = mapped_column(String(2000), index=True)  # path of the latest ingest
-    doc_type: Mapped[Optional[str]] = mapped_column(String(80), index=True)
-    symbol: Mapped[Optional[str]] = mapped_column(String(120), index=True)
-    number: Mapped[Optional[str]] = mapped_column(String(40))
-    issued_date: Mapped[Optional[str]] = mapped_column(String(10), index=True)
-    issuer: Mapped[Optional[str]] = mapped_column(String(400))
-    place: Mapped[Optional[str]] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text, index=True)  # path of the latest ingest
+    doc_type: Mapped[Optional[str]] = mapped_column(Text, index=True)
+    symbol: Mapped[Optional[str]] = mapped_column(Text, index=True)
+    number: Mapped[Optional[str]] = mapped_column(Text)
+    issued_date: Mapped[Optional[str]] = mapped_column(Text, index=True)
+    issuer: Mapped[Optional[str]] = mapped_column(Text)
+    place: Mapped[Optional[str]] = mapped_column(Text)
     title: Mapped[Optional[str]] = mapped_column(Text)
-    locality: Mapped[Optional[str]] = mapped_column(String(120))
+    locality: Mapped[Optional[str]] = mapped_column(Text)
     is_report: Mapped[bool] = mapped_column(Boolean, default=False)
     current_version_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("versions.id", use_alter=True, name="fk_documents_current_version"))
@@ -107,7 +107,7 @@ class Version(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer, default=1)  # 1, 2, … in order of ingest
     sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    source: Mapped[str] = mapped_column(String(2000), index=True)
+    source: Mapped[str] = mapped_column(Text, index=True)
     format: Mapped[Optional[str]] = mapped_column(String(20))
     encoding: Mapped[Optional[str]] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
@@ -139,12 +139,12 @@ class Reference(Base):
     text: Mapped[str] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    doc_type: Mapped[Optional[str]] = mapped_column(String(80))
-    symbol: Mapped[Optional[str]] = mapped_column(String(120))
-    number: Mapped[Optional[str]] = mapped_column(String(40))
-    date: Mapped[Optional[str]] = mapped_column(String(10))
-    issuer: Mapped[Optional[str]] = mapped_column(String(400))
-    relation: Mapped[str] = mapped_column(String(20), default="cites")
+    doc_type: Mapped[Optional[str]] = mapped_column(Text)
+    symbol: Mapped[Optional[str]] = mapped_column(Text)
+    number: Mapped[Optional[str]] = mapped_column(Text)
+    date: Mapped[Optional[str]] = mapped_column(Text)
+    issuer: Mapped[Optional[str]] = mapped_column(Text)
+    relation: Mapped[str] = mapped_column(String(32), default="cites")
     title: Mapped[Optional[str]] = mapped_column(Text)
     sentence: Mapped[Optional[str]] = mapped_column(Text)
 
@@ -168,14 +168,14 @@ class Obligation(Base):
     text: Mapped[str] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20), default="task")
+    kind: Mapped[str] = mapped_column(String(32), default="task")
     actors: Mapped[list] = mapped_column(JSON, default=list)
     partners: Mapped[list] = mapped_column(JSON, default=list)
-    deadline: Mapped[Optional[str]] = mapped_column(String(10), index=True)
+    deadline: Mapped[Optional[str]] = mapped_column(Text, index=True)
     recurrence: Mapped[Optional[object]] = mapped_column(JSON)
     period: Mapped[Optional[dict]] = mapped_column(JSON)
     report_to: Mapped[Optional[str]] = mapped_column(Text)
-    section: Mapped[Optional[str]] = mapped_column(String(80))
+    section: Mapped[Optional[str]] = mapped_column(Text)
     deadline_text: Mapped[Optional[str]] = mapped_column(Text)
 
     version: Mapped[Version] = relationship(back_populates="obligations")
@@ -191,7 +191,7 @@ class Body(Base):
     text: Mapped[str] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    canonical: Mapped[str] = mapped_column(String(600), index=True)
+    canonical: Mapped[str] = mapped_column(Text, index=True)
 
     version: Mapped[Version] = relationship(back_populates="bodies")
 
@@ -423,6 +423,20 @@ def reference_identity_key(ref, loc: Optional[str]) -> str:
     return _fallback_key(ref.symbol, year, loc, ref.text)
 
 
+KEY_MAX = 400
+
+
+def bounded_key(key: str) -> str:
+    """``key`` within the column's length: a long one is cut and given a hash of the whole (its year kept)."""
+    if len(key) <= KEY_MAX:
+        return key
+    import hashlib
+
+    base, sep, year = key.partition("#")
+    tail = "~" + hashlib.sha1(base.encode("utf-8")).hexdigest()[:16]
+    return base[: KEY_MAX - len(tail) - len(sep) - len(year)] + tail + sep + year
+
+
 def _strong(key: str) -> bool:
     """A key that names one document for sure (same key ⇒ same document, so a new version)."""
     return key.startswith("sym:") and "?" not in key
@@ -471,6 +485,7 @@ def get_identity(session: Session, key: str, *, doc_type=None, symbol=None, numb
     key; a dated key absorbs a year-less placeholder when it is the only dated
     one, so the order of ingest does not matter.
     """
+    key = bounded_key(key)
     ident = session.scalars(select(Identity).where(Identity.key == key)).first()
     if ident is None and "#" not in key:
         cands = session.scalars(select(Identity).where(Identity.loose == key, Identity.key != key).limit(2)).all()
@@ -683,7 +698,7 @@ def store_record(session: Session, record, source: Optional[str] = None) -> Stor
                                section=o.section, deadline_text=o.deadline_text))
     for i, b in enumerate(record.bodies):
         session.add(Body(version_id=ver.id, seq=i, text=b.text, start=b.start, end=b.end,
-                         canonical=(b.canonical or b.text)[:600]))
+                         canonical=b.canonical or b.text))
     session.flush()
     from pipeline import track
 

@@ -309,3 +309,22 @@ def test_same_key_other_issuer_is_another_document(url):
     assert [put(url, r)[0] for r in (a, b, a2)] == ["new", "new", "version"]
     with store.session_scope(url) as s:
         assert count(s, store.Document) == 2
+
+
+def test_long_values_fit_every_database(url):
+    """A name-only citation with a very long name, long issuers and sections store on PostgreSQL too."""
+    long_name = "phát triển " + " ".join(f"vùng {i} và ngành {i}" for i in range(80))
+    rec = make_record("07-CT/TU", "2024-03-12", issuer="Ban Thường vụ " + "Đảng ủy Khối các cơ quan tỉnh " * 20)
+    ref = Reference(text="Đề án " + long_name, start=0, end=10, doc_type="Đề án", year=2023)
+    rec.references.append(ref)
+    rec.obligations[0].section = "I.1.a." * 10
+    assert put(url, rec)[0] == "new"
+    with store.session_scope(url) as s:
+        keys = [i.key for i in s.scalars(select(store.Identity))]
+        assert all(len(k) <= store.KEY_MAX for k in keys)
+        assert any(k.endswith("#2023") and "~" in k for k in keys)
+        long_key = "name:de-an:" + "x" * 600 + "#2021"
+        i1 = store.get_identity(s, long_key)
+        assert store.get_identity(s, long_key).id == i1.id and len(i1.key) <= store.KEY_MAX
+    assert store.bounded_key("name:x:" + "a" * 500 + "#2023") == store.bounded_key("name:x:" + "a" * 500 + "#2023")
+    assert store.bounded_key("name:x:" + "a" * 500 + "#2023") != store.bounded_key("name:x:" + "a" * 499 + "b#2023")
