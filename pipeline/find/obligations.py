@@ -47,9 +47,9 @@ def _alt(words) -> str:
 def _cfg():
     c = data.load("obligations")
     heads = _alt(c["actors"]["heads"]) + r"|(?:các|mọi|những|toàn bộ)\s+(?:" + _alt(c["actors"]["plural_nouns"]) + ")"
-    nv = set(c["actors"]["name_verbs"])
+    cap = set(c["actors"]["cap_verbs"])
     verbs = "|".join(
-        (re.escape(v) if v in nv or " " not in v else f"(?i:{re.escape(v[0])}){re.escape(v[1:])}")
+        (f"(?i:{re.escape(v[0])}){re.escape(v[1:])}" if v in cap else re.escape(v))
         for v in sorted(set(c["actors"]["verbs"]), key=len, reverse=True)
     )
     vnot = _alt(c["actors"]["verb_not_before"])
