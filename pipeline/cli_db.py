@@ -37,6 +37,27 @@ def _fail(msg: str, code: int = 1):
     raise typer.Exit(code=code)
 
 
+def _safe_url(url: str) -> str:
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<url>"
+
+
+def _open(db: Optional[str]):
+    """The session scope of ``db``; a database that cannot be opened is one error line, exit status 1."""
+    from pipeline import store
+
+    try:
+        store.get_engine(db)
+    except Exception as e:
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        _fail(f"database {_safe_url(db or store.default_url())}: {type(e).__name__}: {msg}")
+    return store.session_scope(db)
+
+
 def _lookup_document(s, ref: str):
     from pipeline import store
 
@@ -84,6 +105,7 @@ def register(app) -> None:
         """
         from pipeline.ingest import ingest_paths
 
+        _open(db)
         tty = sys.stderr.isatty()
         con = _console(stderr=True)
         state: dict = {}
@@ -138,7 +160,7 @@ def register(app) -> None:
 
         from pipeline import store
 
-        with store.session_scope(db) as s:
+        with _open(db) as s:
             rows = store.list_documents(s)
         if as_json:
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -177,7 +199,7 @@ def register(app) -> None:
 
         from pipeline import store
 
-        with store.session_scope(db) as s:
+        with _open(db) as s:
             d = _lookup_document(s, doc)
             info = store.document_dict(s, d, full=text)
         if as_json:
@@ -225,7 +247,7 @@ def register(app) -> None:
 
         from pipeline import store
 
-        with store.session_scope(db) as s:
+        with _open(db) as s:
             i = _lookup_identity(s, doc)
             center = store.identity_dict(i)
             edges = store.cited_by(s, i, depth) if incoming else store.cites(s, i, depth)
@@ -286,7 +308,7 @@ def register(app) -> None:
             _fail(f"unknown format {fmt!r} (one of {', '.join(G.FORMATS)})", code=2)
         if fmt in G.PICTURE_FORMATS and output is None and sys.stdout.isatty():
             _fail(f"a {fmt} picture needs -o FILE (or a pipe)", code=2)
-        with store.session_scope(db) as s:
+        with _open(db) as s:
             if doc is None:
                 g = G.corpus_graph(s)
             else:

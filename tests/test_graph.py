@@ -118,3 +118,10 @@ def test_graph_command(url, tmp_path):
     assert r.exit_code == 2
     r = CliRunner().invoke(app, ["graph", "77-CT/TU", "--db", url])
     assert r.exit_code == 1 and "no document" in r.output
+
+
+def test_database_that_cannot_be_opened_is_one_line(tmp_path):
+    for cmd in (["ls"], ["show", "1"], ["cited-by", "1"], ["graph", "1"], ["ingest", str(tmp_path)]):
+        r = CliRunner().invoke(app, cmd + ["--db", "nosuchdialect://u:secret@h/db"])
+        assert r.exit_code == 1, cmd
+        assert r.output.startswith("error: database ") and "secret" not in r.output and len(r.output.splitlines()) == 1
