@@ -213,9 +213,9 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
             pdf.multi_cell(col_r, lh, ln, align="C", new_x="LEFT", new_y="NEXT")
         pdf.set_xy(pdf.l_margin, max(y_left, pdf.get_y()) + lh * 1.5)
     n_title = _title_lines(body) if (left or right) else 0
-    recipients, signer = [], []
+    recipients, signer, after = [], [], []
     if two_columns:
-        body, recipients, signer = split_footer(body)
+        body, recipients, signer, after = split_footer(body)
     for k, ln in enumerate(body):
         pdf.set_x(pdf.l_margin)
         if not ln:
@@ -244,23 +244,50 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
             pdf.multi_cell(page_w * 0.48, lh, ln, align="C", new_x="LEFT", new_y="NEXT")
             if k == len(signer) - 2:
                 pdf.ln(lh * 3)  # room for the signature and seal
+        pdf.set_xy(pdf.l_margin, max(pdf.get_y(), y0 + lh * 0.8 * len(recipients)) + lh)
+    for ln in after:  # an appendix after the signature
+        pdf.set_x(pdf.l_margin)
+        if not ln:
+            pdf.ln(lh)
+            continue
+        pdf.multi_cell(0, lh, ln, align=align, new_x="LMARGIN", new_y="NEXT")
     path = Path(path)
     pdf.output(str(path))
     return path
 
 
-def split_footer(body: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(body before "Nơi nhận:", recipient lines, signer lines), blank lines
-    left out of the two columns."""
+class _SignerTitle:
+    """A signer's title line: "TM. ...", "KT. ...", or all upper-case ("CHỦ TỊCH")."""
+
+    _prefix = re.compile(r"^(TM\.|T/M|KT\.|TL\.|TUQ\.|Q\.)")
+
+    def match(self, line: str) -> bool:
+        return bool(self._prefix.match(line)) or (
+            len(line) >= 4 and line == line.upper() and any(c.isalpha() for c in line)
+            and not line.startswith(("-", "+")))
+
+
+_SIGNER_TITLE = _SignerTitle()
+
+
+def split_footer(body: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(body before "Nơi nhận:", recipient lines, signer lines, what follows
+    the signature, e.g. an appendix), blank lines left out of the two columns.
+    The signer block runs from its first upper-case title line ("TM. ...",
+    "CHỦ TỊCH") to the signer's name."""
     for i, ln in enumerate(body):
         if ln.startswith("Nơi nhận"):
             j = i + 1
-            while j < len(body) and (body[j].startswith(("-", "+")) or not body[j]):
+            while j < len(body) and not (body[j] and _SIGNER_TITLE.match(body[j])):
                 j += 1
-            if j < len(body):
-                rest = [x for x in body[j:] if x]
-                return body[:i], [x for x in body[i:j] if x], rest
-    return body, [], []
+            if j >= len(body):
+                break
+            k = j
+            while k < len(body) and (not body[k] or _SIGNER_TITLE.match(body[k])):
+                k += 1
+            k = min(k + 1, len(body))  # the name
+            return body[:i], [x for x in body[i:j] if x], [x for x in body[j:k] if x], body[k:]
+    return body, [], [], []
 
 
 def pdf_with_table(path, before: list[str], table: list[list[str]], after: list[str], font: str | None = None) -> Path:

@@ -257,13 +257,18 @@ def _footer_columns(rows: list[Row], widths: list[float]):
     if not cands:
         return None
     split_x = min(cands) - 2
+    heights = [r.bottom - r.top for r in rows[i:i + 30] if r.words] or [10.0]
+    lh = statistics.median(heights)
     left: list[Row] = []
     right: list[Row] = []
     end = i
+    prev = None
     for j in range(i, len(rows)):
         r = rows[j]
         if not r.words:
             break
+        if prev is not None and r.page == prev.page and r.top - prev.bottom > lh * 4:
+            break  # the closing block is over (an appendix or notes follow)
         lw, rw, crossing = _split_row(r, split_x)
         if crossing:
             break
@@ -274,16 +279,20 @@ def _footer_columns(rows: list[Row], widths: list[float]):
         if rw:
             right.append(_row(rw, r.page))
         end = j + 1
+        prev = r
     if not right:
         return None
     # a recipient wrapped inside the narrow column goes back on its line
     lines: list[str] = []
+    prev_row = None
     for r in left:
         t = r.text.strip()
-        if lines and not _CONT_LEFT.match(t) and not lines[-1].endswith((";", ".", ":")):
+        adjacent = prev_row is not None and r.page == prev_row.page and r.top - prev_row.bottom < lh * 0.8
+        if lines and adjacent and not _CONT_LEFT.match(t) and not lines[-1].endswith((";", ".", ":")):
             lines[-1] += " " + t
         else:
             lines.append(t)
+        prev_row = r
     return i, end, lines, [r.text.strip() for r in right]
 
 
