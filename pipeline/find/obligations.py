@@ -186,7 +186,7 @@ def _skip_openers(text: str, s: int, e: int) -> int:
     return s
 
 
-def _phrase(text: str, pos: int, e: int):
+def _phrase(text: str, pos: int, e: int, extend: bool = False):
     """An actor phrase at ``pos`` ending before its verb: ``(names, (s, e), verb_end)`` or None."""
     cfg = _cfg()
     am = cfg["actor_verb"].match(text, pos, e)
@@ -205,8 +205,8 @@ def _phrase(text: str, pos: int, e: int):
     names = split_names(text[a_s:a_e])
     if not names:
         return None
-    # "X chỉ đạo Y <verb>": Y acts too
-    if text.startswith("chỉ đạo", am.start("v")):
+    # in a lead-in, "X chỉ đạo Y <verb> …:": Y acts too
+    if extend and text.startswith("chỉ đạo", am.start("v")):
         p2 = am.end("v")
         while p2 < e and text[p2] == " ":
             p2 += 1
@@ -308,7 +308,7 @@ def lead_in_actor(text: str, s: int, e: int) -> list[str]:
     cfg = _cfg()
     best: list = []
     for m in cfg["lead_cue"].finditer(text, s, e):
-        r = _phrase(text, m.end(), e)
+        r = _phrase(text, m.end(), e, extend=True)
         if r:
             best = r[0]
         else:
