@@ -86,6 +86,7 @@ def _cfg():
         "target_start": re.compile(rf"^(?i:(?:{_alt(c['kinds']['target_start'])})\b)"),
         "figure": re.compile(c["kinds"]["target_figure"]),
         "skip": re.compile("|".join(f"(?:{p})" for p in c["skip"]["patterns"]), re.I),
+        "legal_basis": re.compile(c["skip"]["legal_basis"], re.I),
         "bg": re.compile(rf"(?i:\b(?:{_alt(c['skip']['background_cues'])})\b)"),
         "verbs": re.compile(rf"\b{verbs_re}"),
         "actor_cut": re.compile(rf"\s+(?i:{_alt(c['actors']['actor_cut'])})\b.*$", re.S),
@@ -944,6 +945,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     if not u.ctx.startswith("table") and len(t) < 60 and t[-1] not in ".;!?…" and not cfg["verbs"].search(t):
         return None
     names, span, by_cue = actor_at(text, u.start, u.end)
+    if not names and cfg["legal_basis"].match(t):
+        return None
     if _SELF_RE.match(t):  # "Nghị quyết này được phổ biến …": the document itself
         names, span, by_cue = [], None, False
         u.inherited = []
