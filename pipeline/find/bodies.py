@@ -175,8 +175,7 @@ class _Doc:
         n = len(doc)
         arr = doc.to_array(st["attrs"])
         self.idx = idx = arr[:, 0].tolist() if n else []
-        lens = arr[:, 1].tolist() if n else []
-        self.ends = ends = list(map(int.__add__, idx, lens))
+        self.ends = ends = (arr[:, 0] + arr[:, 1]).tolist() if n else []
         self.words = words = list(map(text.__getitem__, map(slice, idx, ends)))
         self.n = n
         self.space = space = arr[:, 2].tolist() if n else []
