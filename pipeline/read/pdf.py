@@ -312,12 +312,21 @@ def _join_header_left(rows: list[Row]) -> list[str]:
 
 
 # ------------------------------------------------------------------ running headers
-def _is_running(text: str) -> bool:
-    t = text.strip()
-    return any(p.fullmatch(t) for p in _running_patterns())
+_BARE_NUMBER = re.compile(r"[-–(\s]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[-–)\s]*", re.I)
 
 
-def _drop_running(pages: list[list[Row]]) -> list[list[Row]]:
+def _is_running(row: Row, width: float) -> bool:
+    t = row.text.strip()
+    if not any(p.fullmatch(t) for p in _running_patterns()):
+        return False
+    if _BARE_NUMBER.fullmatch(t):
+        # a page number sits centred or to the right; a number at the left
+        # margin is content (a table's "TT" column, a year)
+        return row.x0 > width * 0.35
+    return True
+
+
+def _drop_running(pages: list[list[Row]], widths: list[float], heights: list[float]) -> list[list[Row]]:
     def key(t):
         return re.sub(r"\d+", "#", t.strip().lower())
 
@@ -335,15 +344,18 @@ def _drop_running(pages: list[list[Row]]) -> list[list[Row]]:
         repeated = {k for k, c in tops.items() if c >= max(3, n * 0.5)}
         repeated |= {k for k, c in bottoms.items() if c >= max(3, n * 0.5)}
     out = []
-    for rows in pages:
+    for k, rows in enumerate(pages):
         rows = list(rows)
-        for _ in range(3):  # running lines at the top (never a table cell)
-            if rows and rows[0].words and (_is_running(rows[0].text) or key(rows[0].text) in repeated):
+        w, h = widths[k], heights[k]
+        for _ in range(3):  # running lines in the top margin (never a table cell)
+            r = rows[0] if rows else None
+            if r and r.words and r.top < h * 0.15 and (_is_running(r, w) or key(r.text) in repeated):
                 rows.pop(0)
             else:
                 break
-        for _ in range(3):  # and at the bottom
-            if rows and rows[-1].words and (_is_running(rows[-1].text) or key(rows[-1].text) in repeated):
+        for _ in range(3):  # and in the bottom margin
+            r = rows[-1] if rows else None
+            if r and r.words and r.bottom > h * 0.85 and (_is_running(r, w) or key(r.text) in repeated):
                 rows.pop()
             else:
                 break
@@ -362,8 +374,13 @@ def _join_rows(rows: list[Row]) -> str:
     else:
         left_margin, right_margin = 0, 1
     width = max(right_margin - left_margin, 1)
-    pitches = [b.top - a.top for a, b in zip(rows, rows[1:]) if a.page == b.page and b.top > a.top]
-    pitch = statistics.median(pitches) if pitches else 0
+    # a paragraph gap: more empty space above a line than the height of a line
+    hs = sorted(r.bottom - r.top for r in rows if r.words)
+    line_h = hs[len(hs) // 2] if hs else 0
+
+    def gap(a: Row, b: Row) -> bool:
+        return bool(line_h) and a.page == b.page and bool(a.words) and bool(b.words) and \
+            b.top - a.bottom > 0.9 * line_h
     out: list[str] = []
     for i, r in enumerate(rows):
         text = r.text.strip()
@@ -375,15 +392,14 @@ def _join_rows(rows: list[Row]) -> str:
                 not prev.no_join and not r.no_join
                 and prev.x1 >= right_margin - 0.15 * width
                 and r.x0 <= left_margin + 0.03 * width + 2
-                and not (pitch and prev.page == r.page and r.top - prev.top > 1.6 * pitch)
+                and not gap(prev, r)
                 and (not SENTENCE_END.search(prev.text.strip()) or text[:1].islower())
                 and not ITEM_START.match(text)
                 and any(c.isalnum() for c in text) and any(c.isalnum() for c in prev.text)
             )
             if join:
                 out.append(" ")
-            elif prev.blank_after or r.blank_before or (
-                    pitch and prev.page == r.page and r.top - prev.top > 1.6 * pitch):
+            elif prev.blank_after or r.blank_before or gap(prev, r):
                 out.append("\n\n")  # a table cell ends, or a paragraph gap
             else:
                 out.append("\n")
@@ -424,7 +440,8 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
     import pdfplumber
 
     pages_rows: list[list[Row]] = []
-    widths = []
+    widths: list[float] = []
+    heights: list[float] = []
     try:
         with pdfplumber.open(io.BytesIO(raw), password="") as pdf:
             n_pages = len(pdf.pages)
@@ -435,6 +452,7 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
                 rows.sort(key=lambda r: r.top)
                 pages_rows.append(rows)
                 widths.append(float(page.width))
+                heights.append(float(page.height))
     except PdfProblem:
         raise
     except Exception as e:
@@ -451,7 +469,7 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
     if n_cid > 0.2 * n_words:
         raise PdfProblem("PDF text layer cannot be decoded (fonts without a Unicode map): needs OCR")
 
-    pages_rows = _drop_running(pages_rows)
+    pages_rows = _drop_running(pages_rows, widths, heights)
     meta = {"pages": n_pages, "header_columns": False}
     parts: list[str] = []
     rest: list[Row] = []
