@@ -169,3 +169,96 @@ def test_gold_obligations_f1():
     ob = r["obligations"]
     assert ob["units"]["f1"] >= 0.85
     assert ob["deadline"]["f1"] >= 0.85
+
+
+def _find(body, issued="2026-01-05"):
+    return find_obligations(body, _parsed_body(body, issued))
+
+
+def _parsed_body(text, issued):
+    from types import SimpleNamespace
+
+    from pipeline.parse.structure import parse_structure
+    from pipeline.records import Document
+
+    return SimpleNamespace(document=Document(issued_date=issued), header_end=0, body_end=len(text),
+                           sections=parse_structure(text, 0, len(text)), is_report=False)
+
+
+def test_cell_per_line_task_table_gives_one_obligation_per_row():
+    body = (
+        "I. NHIỆM VỤ\n1. Sở Tài chính rà soát các khoản chi thường xuyên.\n"
+        "PHỤ LỤC\nTT\nNội dung công việc\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian hoàn thành\n"
+        "1\nXây dựng quy chế phối hợp\nSở Nội vụ\nSở Tư pháp\nTháng 3/2026\n"
+        "2\nTổ chức hội nghị sơ kết\nVăn phòng UBND tỉnh\nCác sở, ngành\nQuý IV/2026\n"
+    )
+    rows = {o.text: o for o in _find(body) if o.section in ("1", "2") and not o.text.startswith("Sở")}
+    assert set(rows) == {"Xây dựng quy chế phối hợp", "Tổ chức hội nghị sơ kết"}
+    r1 = rows["Xây dựng quy chế phối hợp"]
+    assert (r1.actors, r1.partners, r1.deadline) == (["Sở Nội vụ"], ["Sở Tư pháp"], "2026-03-31")
+    assert rows["Tổ chức hội nghị sơ kết"].deadline == "2026-12-31"
+
+
+def test_markdown_task_table():
+    body = (
+        "PHỤ LỤC\n| TT | Tên nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
+        "|---|---|---|---|---|\n| I. | Hoàn thiện thể chế | | | |\n"
+        "| 1. | Sửa đổi quy chế làm việc | Văn phòng Tỉnh ủy | Ban Tổ chức Tỉnh ủy | 06/2026 |\n"
+    )
+    obls = _find(body)
+    assert [o.text for o in obls] == ["Sửa đổi quy chế làm việc"]
+    assert obls[0].actors == ["Văn phòng Tỉnh ủy"] and obls[0].partners == ["Ban Tổ chức Tỉnh ủy"]
+    assert obls[0].deadline == "2026-06-30"
+
+
+def test_closing_deadline_sentence_is_an_attribute_of_the_item():
+    body = "1. Sở Xây dựng rà soát toàn bộ nhà chung cư cũ trên địa bàn. Thời hạn hoàn thành: trước ngày 15/4/2026.\n"
+    (o,) = _find(body)
+    assert o.text == "Sở Xây dựng rà soát toàn bộ nhà chung cư cũ trên địa bàn."
+    assert o.deadline == "2026-04-15" and o.deadline_text in body
+
+
+def test_sentence_with_its_own_actor_is_its_own_unit():
+    body = ("1. Sở Y tế kiểm tra an toàn thực phẩm tại các bếp ăn tập thể. "
+            "Ủy ban nhân dân các xã phối hợp cung cấp danh sách cơ sở.\n")
+    obls = _find(body)
+    assert [o.actors for o in obls] == [["Sở Y tế"], ["Ủy ban nhân dân các xã"]]
+
+
+def test_attached_plan_after_the_signature():
+    text = (
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng chống dịch.\n"
+        "Điều 2. Quyết định này có hiệu lực từ ngày ký.\n"
+        "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\nCHỦ TỊCH\nNguyễn Văn B\n"
+        "KẾ HOẠCH\nPHÒNG CHỐNG DỊCH NĂM 2026\n"
+        "I. NHIỆM VỤ\n1. Sở Y tế xây dựng phương án ứng phó, hoàn thành trong tháng 2/2026.\n"
+    )
+    from types import SimpleNamespace
+
+    from pipeline.parse.structure import parse_structure
+    from pipeline.records import Document
+
+    be = text.index("Nơi nhận")
+    p = SimpleNamespace(document=Document(issued_date="2026-01-05"), header_end=0, body_end=be,
+                        sections=parse_structure(text, 0, be), is_report=False)
+    obls = find_obligations(text, p)
+    assert [o.text[:20] for o in obls] == ["Sở Y tế xây dựng phư"]
+    assert obls[0].deadline == "2026-02-28"
+
+
+def test_news_report_sentences_after_the_directive_cue():
+    text = (
+        "Huyện An Bình tổng kết công tác năm 2025\n"
+        "Năm qua, công tác cải cách hành chính của huyện đã đạt được nhiều kết quả.\n"
+        "Ban Thường vụ Huyện ủy yêu cầu các chi bộ tăng cường kiểm tra việc thực hiện quy chế dân chủ. "
+        "Đồng thời, công khai quy trình giải quyết thủ tục hành chính tại trụ sở.\n"
+    )
+    from types import SimpleNamespace
+
+    from pipeline.records import Document
+
+    p = SimpleNamespace(document=Document(is_report=True), header_end=text.index("Năm qua"), body_end=len(text),
+                        sections=[], is_report=True)
+    obls = find_obligations(text, p)
+    assert [o.actors for o in obls] == [["các chi bộ"], ["các chi bộ"]]
+    assert not any("đã đạt được" in o.text for o in obls)

@@ -18,9 +18,11 @@ the context (background sections, preambles) decides what is no record at all.
 from __future__ import annotations
 
 import bisect
+import calendar
 import functools
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -538,7 +540,7 @@ _TIME_CELL_RE = re.compile(
 
 def _table_units(text: str, s: int, e: int) -> list[Unit]:
     """Rows of a task table flattened one cell per line."""
-    lines = paragraphs(text, s, e)
+    lines = paragraphs(text, s, e, cells=True)
     # find the header row: "TT" followed by a cell naming the content
     units: list[Unit] = []
     i = 0
@@ -911,7 +913,7 @@ _ATTACHED_RE = re.compile(
 
 def _attached_start(text: str, be: int) -> Optional[int]:
     """Start of a document attached after the signature block, if any."""
-    if be >= len(text) - 200:
+    if be >= len(text) - 20:
         return None
     m = _ATTACHED_RE.search(text, be)
     if not m:
@@ -1027,6 +1029,17 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
             if x.kind in ("date", "datetime", "month", "quarter", "half", "year", "relative"):
                 deadline, deadline_text = x.deadline, x.text
                 break
+    if deadline is None:
+        for a, b in u.attrs.get("time", []):
+            cell = text[a:b].strip().rstrip(".")
+            cm = re.fullmatch(r"(?:(\d{1,2})/)?((?:19|20)\d\d)", cell)
+            if cm:  # a table cell "06/2026" or "2025"
+                y = int(cm.group(2))
+                mth = int(cm.group(1)) if cm.group(1) else 12
+                if 1 <= mth <= 12:
+                    deadline = date(y, mth, calendar.monthrange(y, mth)[1]).isoformat()
+                    deadline_text = text[a:b].strip().rstrip(".")
+                    break
     if deadline is None and u.lead_span:
         for x in times_in(u.lead_span[0], u.lead_span[1]):
             if x.deadline and x.is_deadline_cue and x.kind != "period":

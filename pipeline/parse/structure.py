@@ -90,8 +90,15 @@ class Section:
 _FURNITURE_RE = re.compile(r"(?:CÔNG BÁO/.*|Trang \d+.*|\d{1,3})")
 
 
-def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tuple[int, int]]:
+_CELL_CONNECT = {"và", "của", "các", "với", "cho", "trong", "tại", "về", "theo", "để", "hoặc", "số", "ngày",
+                 "tháng", "năm", "những", "từ", "đến"}
+
+
+def paragraphs(text: str, start: int = 0, end: Optional[int] = None, cells: bool = False) -> list[tuple[int, int]]:
     """Spans of the paragraphs of ``text[start:end]``: non-empty lines, wrapped lines joined.
+
+    ``cells``: the lines are table cells; a line continues the previous one only after a
+    comma or a linking word ("Sở Khoa học và" / "Công nghệ") or when it starts in lower case.
 
     Page furniture between two halves of a wrapped sentence ("CÔNG BÁO/Số …", a page
     number) is stepped over.
@@ -110,7 +117,7 @@ def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tup
             e -= 1
         lines.append((s, e))
         pos = le + 1
-    wrapped = _hard_wrapped(text, lines)
+    wrapped = False if cells else _hard_wrapped(text, lines)
     out: list[list[int]] = []
     prev_blank = True
     n = len(lines)
@@ -132,6 +139,14 @@ def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tup
                 prev_blank = False
                 i = j + 1
                 continue
+        if cells:
+            if out and not prev_blank and _cell_continues(text, out[-1][0], out[-1][1], s, e):
+                out[-1][1] = e
+            else:
+                out.append([s, e])
+            prev_blank = False
+            i += 1
+            continue
         if out and (not prev_blank or text[s].islower()) and (
             _continues(text, out[-1][0], out[-1][1], s, e)
             or (wrapped and not prev_blank and lines[i - 1][1] - lines[i - 1][0] >= 45
@@ -143,6 +158,15 @@ def paragraphs(text: str, start: int = 0, end: Optional[int] = None) -> list[tup
         prev_blank = False
         i += 1
     return [(a, b) for a, b in out]
+
+
+def _cell_continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
+    if text[s].islower():
+        return True
+    if text[pe - 1] in ",-–":
+        return True
+    m = _LAST_WORD_RE.search(text, max(ps, pe - 30), pe)
+    return bool(m and m.group(1).lower() in _CELL_CONNECT)
 
 
 def _hard_wrapped(text: str, lines: list) -> bool:
