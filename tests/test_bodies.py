@@ -178,6 +178,7 @@ STANDARD = [
     ("Đảng uỷ Khối", "Đảng ủy Khối"),
     ("Các cấp uỷ", "các cấp ủy"),
     ("ỦY BAN NHÂN DÂN TỈNH BẮC GIANG", "Ủy ban nhân dân tỉnh Bắc Giang"),
+    ("BAN TUYÊN GIÁO VÀ DÂN VẬN", "Ban Tuyên giáo và Dân vận"),
     ("Tu viện", "Tu viện"),  # only whole upper-case words are abbreviations
     ("Đảng ủy Khối các cơ quan Tỉnh", "Đảng ủy Khối các cơ quan tỉnh"),  # "tỉnh/huyện" lower case ...
     ("Ban Thường vụ Tỉnh ủy", "Ban Thường vụ Tỉnh ủy"),  # ... but not in "Tỉnh ủy"

@@ -298,8 +298,9 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 e = le
                 has_name = False
                 continue
+            wl = w.lower()
             if nl:
-                if w in _CONNECT:
+                if wl in _CONNECT:
                     pass
                 else:
                     return e
@@ -319,14 +320,14 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 continue
             if w == "của":
                 k, nl2 = step(j + 1, False)
-                if k >= 0 and k in at["LOC"]:
+                if k >= 0 and k in at["LOC"] and not any(D.head_at(t) > at["LOC"][k] for t in range(k, at["LOC"][k])):
                     le = at["LOC"][k]
                     if is_place_head(le):
                         le = place_name(le)
                     e = le
                     continue
                 return e
-            if w in _CONNECT:
+            if wl in _CONNECT:
                 k, nl2 = step(j + 1, True)
                 if k < 0 or D.head_at(k) >= at["NAME"].get(k, -1) > 0 or (k not in at["NAME"] and D.head_at(k) > 0):
                     return e  # "… tỉnh và Công an tỉnh": a new body
@@ -334,7 +335,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                     e = at["NAME"][k]
                     has_name = True
                     continue
-                if w in ("và", ",", "&") and k not in at["GEN"] and has_name and names_ok and D.cap(k) and words[k] not in stop_names and D.head_at(k) < 0:
+                if wl in ("và", ",", "&") and k not in at["GEN"] and has_name and names_ok and D.cap(k) and words[k] not in stop_names and D.head_at(k) < 0:
                     e2 = cap_group(k)
                     if e2 > k:
                         e = e2
@@ -682,7 +683,10 @@ def _proper_case(name: str) -> str:
                 break
         else:
             w = words[i]
-            out.append(w if (len(w) <= 6 and w.isupper() and i > 0 and not w.isalpha()) else w[:1] + w[1:].lower())
+            if w.lower() in ("và", "của", "các", "thuộc", "trực"):
+                out.append(w.lower())
+            else:
+                out.append(w if (len(w) <= 6 and w.isupper() and i > 0 and not w.isalpha()) else w[:1] + w[1:].lower())
             i += 1
     return " ".join(out)
 
