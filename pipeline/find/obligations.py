@@ -430,10 +430,10 @@ class _Walker:
             cur_actor = first_names or inherited
             for a, b in sents[1:]:
                 names, span, _ = actor_at(text, a, b)
-                if names and _norm_names(names) != _norm_names(cur_actor):
+                if names and not _same_actor(names, cur_actor):
                     groups.append([(a, b)])
                     cur_actor = names
-                elif len(groups) > 1 and not names and _norm_names(cur_actor) != _norm_names(first_names or inherited):
+                elif len(groups) > 1 and not names and not _same_actor(cur_actor, first_names or inherited):
                     # back to the item's own actor
                     groups.append([(a, b)])
                     cur_actor = first_names or inherited
@@ -488,6 +488,16 @@ class _Walker:
         else:
             body_paras = paras
             first_is_unit = True
+        # a short list of bodies broken over two lines ("Các bộ, …;" / "Ủy ban nhân dân … căn cứ …")
+        merged: list = []
+        for ps, pe in body_paras:
+            if merged:
+                qs, qe = _trim(text, *merged[-1])
+                if qe - qs < 100 and text[qe - 1] in ";," and not cfg["verbs"].search(text, qs, qe):
+                    merged[-1] = (merged[-1][0], pe)
+                    continue
+            merged.append((ps, pe))
+        body_paras = merged
         item_actor = None
         tail_lead = None
         for k, (ps, pe) in enumerate(body_paras):
@@ -524,6 +534,19 @@ class _Walker:
 
 def _norm_names(names) -> frozenset:
     return frozenset(re.sub(r"\s+", " ", n).lower() for n in (names or []))
+
+
+def _key(n: str) -> str:
+    n = re.sub(r"\s+", " ", n.lower().replace("uỷ", "ủy"))
+    return re.sub(r"^(?:các|những|mọi)\s+", "", n)
+
+
+def _same_actor(a, b) -> bool:
+    """Do two actor lists name the same bodies ("cấp ủy" within "Các cấp uỷ đảng")?"""
+    if not a or not b:
+        return not a and not b
+    ka, kb = [_key(x) for x in a], [_key(x) for x in b]
+    return all(any(x in y or y in x for y in kb) for x in ka)
 
 
 # ---------------------------------------------------------------------------
