@@ -170,9 +170,12 @@ _DATE_PATTERNS = [
         rf"{_TIME}{_NGAY}(?<![\d/.])(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*,?\s+năm\s+|{_S})(?P<y>\d{{4}})(?![\d/])",
         _F,
     ),
-    # no year, "ngày" required: ngày 25/5, ngày 15 tháng 11, 20h00 ngày 25-5
+    # no year, "ngày" required: ngày 25/5, ngày 15 tháng 11, 20h00 ngày 25-5 ...
+    # ... or a deadline word right before a "d/m": "trước 30/11 hằng năm", "chậm nhất 15/12"
     re.compile(
-        rf"{_TIME}ngày\s+(?P<d>\d{{1,2}})(?:{_S}|\s+tháng\s+)(?P<m>\d{{1,2}})(?![\d/]|\s*[/{_DASH}.]\s*\d|\s+năm\s+\d)",
+        rf"{_TIME}(?:ngày\s+(?P<d>\d{{1,2}})(?:{_S}|\s+tháng\s+)(?P<m>\d{{1,2}})"
+        rf"|(?:(?<=trước\s)|(?<=nhất\s)|(?<=hạn\s)|(?<=hạn:\s))(?P<d3>\d{{1,2}})/(?P<m3>\d{{1,2}}))"
+        rf"(?![\d/]|\s*[/{_DASH}.]\s*\d|\s+năm\s+\d)",
         _F,
     ),
 ]
@@ -386,7 +389,8 @@ def _anchored(rx: re.Pattern, text: str, anchors: list, e: int):
 
 
 def _date_expr(m, text, anchor_d) -> Optional[TimeExpr]:
-    d, mo = int(m["d"]), int(m["m"])
+    g = m.groupdict()
+    d, mo = (int(g["d"]), int(g["m"])) if g.get("d") else (int(g["d3"]), int(g["m3"]))
     y = m.groupdict().get("y")
     tm = None
     if m["hh"] is not None:

@@ -28,6 +28,7 @@ POINTS = [
     # no year: the anchor's year (a deadline before the anchor rolls to the next year)
     ("Gửi đăng ký trước 20h00 ngày 25/12 về Văn phòng.", "datetime", "20h00 ngày 25/12", "2025-12-25", "2025-12-25", True),
     ("Gửi đăng ký trước 20h00 ngày 25/5 về Văn phòng.", "datetime", "20h00 ngày 25/5", "2026-05-25", "2026-05-25", True),
+    ("Nộp hồ sơ chậm nhất 15/12 tại bộ phận một cửa.", "date", "15/12", "2025-12-15", "2025-12-15", True),
     # months
     ("Đơn vị hoàn thành trong tháng 6 năm 2025.", "month", "tháng 6 năm 2025", "2025-06", "2025-06-30", True),
     ("Xây dựng kế hoạch xong trong tháng 12/2025.", "month", "tháng 12/2025", "2025-12", "2025-12-31", True),
@@ -71,6 +72,10 @@ def test_symbols_are_not_dates():
     assert [x for x in find_times(text) if x.kind in ("date", "month", "period")] == []
 
 
+def test_fraction_is_no_date():
+    assert find_times("Tỷ lệ 1/2 số xã đạt chuẩn.", anchor=ANCHOR) == []
+
+
 def test_dates_are_day_month_year():
     assert find_times("ngày 02/03/2025")[0].value == "2025-03-02"
     assert find_times("ngày 31/02/2025") == []  # not a real date
@@ -106,6 +111,7 @@ RECURRENCES = [
     ("Các xã báo cáo định kỳ hằng tháng về Sở.", "định kỳ hằng tháng", "monthly"),
     ("Gửi số liệu trước ngày 20 hằng tháng.", "ngày 20 hằng tháng", "monthly"),
     ("Báo cáo trước ngày 10 tháng 01 hàng năm.", "ngày 10 tháng 01 hàng năm", "annual"),
+    ("Tổng hợp báo cáo trước 30/11 hằng năm.", "30/11 hằng năm", "annual"),
     ("Giao ban hàng tuần vào sáng thứ Hai.", "hàng tuần", "weekly"),
     ("Định kỳ 6 tháng báo cáo Ủy ban nhân dân tỉnh.", "Định kỳ 6 tháng", "semiannual"),
     ("Kiểm tra mỗi quý một lần.", "mỗi quý", "quarterly"),
