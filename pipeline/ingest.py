@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -116,16 +117,31 @@ def ingest_file(path, url: Optional[str] = None) -> FileResult:
     except VanbanError as e:
         return FileResult(str(p), "failed", error=str(e))
     except Exception as e:  # one bad file must not stop the batch
-        return FileResult(str(p), "failed", error=f"{p}: unexpected {type(e).__name__}: {e}")
-    try:
-        with store.session_scope(url) as s:
-            res = store.store_record(s, rec, source=str(p))
-            out = FileResult(str(p), res.status, res.document.id if res.document else None,
-                             res.document.symbol if res.document else None,
-                             warnings=list(rec.warnings) + list(res.warnings))
-    except Exception as e:  # rolled back: nothing of this file is stored
-        return FileResult(str(p), "failed", error=f"{p}: cannot store: {type(e).__name__}: {e}")
-    return out
+        return FileResult(str(p), "failed", error=f"{p}: unexpected {type(e).__name__}: {_one_line(e)}")
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(3):
+        try:
+            with store.session_scope(url) as s:
+                res = store.store_record(s, rec, source=str(p))
+                return FileResult(str(p), res.status, res.document.id if res.document else None,
+                                  res.document.symbol if res.document else None,
+                                  warnings=list(rec.warnings) + list(res.warnings))
+        except (IntegrityError, OperationalError) as e:
+            # another process stored the same text or cited identity meanwhile (or held a lock): again,
+            # from what is now committed
+            if attempt == 2:
+                return FileResult(str(p), "failed", error=f"{p}: cannot store: {type(e).__name__}: "
+                                                          f"{_one_line(e)}")
+            time.sleep(0.2 * (attempt + 1))
+        except Exception as e:  # rolled back: nothing of this file is stored
+            return FileResult(str(p), "failed", error=f"{p}: cannot store: {type(e).__name__}: {_one_line(e)}")
+    return FileResult(str(p), "failed", error=f"{p}: cannot store")  # pragma: no cover
+
+
+def _one_line(e: Exception) -> str:
+    s = str(e).strip()
+    return s.splitlines()[0] if s else ""
 
 
 def ingest_paths(paths: Iterable, url: Optional[str] = None,

@@ -663,6 +663,10 @@ def store_record(session: Session, record, source: Optional[str] = None) -> Stor
         seq = (session.scalar(select(func.max(Version.seq)).where(Version.document_id == doc.id)) or 0) + 1
         session.execute(update(Version).where(Version.document_id == doc.id).values(is_current=False))
         session.execute(update(Reference).where(Reference.document_id == doc.id).values(is_current=False))
+        # what the old text replaced or repealed is decided again by the new text
+        session.execute(update(Identity).where(Identity.superseded_by_id == doc.identity_id)
+                        .values(superseded_by_id=None, superseded_relation=None))
+        session.expire_all()
     rec = record.to_dict()
     rec.pop("text", None)
     rec = json.loads(json.dumps(rec, ensure_ascii=False, default=str))

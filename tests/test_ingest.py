@@ -275,3 +275,23 @@ def test_real_documents(shared_dir, tmp_path):
         citing = {e["from"]["symbol"] for e in store.cited_by(s, nq57.identity)}
         assert {"03/NQ-CP", "07-KL/VPTW"} & citing
     store.dispose(url)
+
+
+def test_two_ingests_at_once(tmp_path, url):
+    """Two `vanban ingest` of one folder at the same time: each document stored once, no failure."""
+    for i in range(4):
+        write(tmp_path, f"both/d{i}.txt", directive(f"{i + 60}-CT/TU", "2024-07-01", body=(
+            "Thực hiện Nghị quyết số 05-NQ/TU ngày 10/01/2022 của Ban Chấp hành Đảng bộ tỉnh, các cấp ủy "
+            f"triển khai nội dung {i}.")))
+    store.get_engine(url)
+    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "both"), "--db", url]
+    procs = [subprocess.Popen(cmd, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    store.dispose(url)
+    assert _check_whole(url) == 4
+    with store.session_scope(url) as s:
+        assert s.scalar(select(func.count()).select_from(store.Version)) == 4
+        assert s.scalar(select(func.count()).select_from(store.Identity).where(
+            store.Identity.symbol == "05-NQ/TU")) == 1

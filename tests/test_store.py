@@ -328,3 +328,17 @@ def test_long_values_fit_every_database(url):
         assert store.get_identity(s, long_key).id == i1.id and len(i1.key) <= store.KEY_MAX
     assert store.bounded_key("name:x:" + "a" * 500 + "#2023") == store.bounded_key("name:x:" + "a" * 500 + "#2023")
     assert store.bounded_key("name:x:" + "a" * 500 + "#2023") != store.bounded_key("name:x:" + "a" * 499 + "b#2023")
+
+
+def test_new_version_without_the_replaces_clause_lifts_the_mark(url):
+    old = make_record("03-CT/TU", "2018-05-05", source="/r/old.txt")
+    v1 = make_record("09-CT/TU", "2024-06-01", [("Chỉ thị", "03-CT/TU", "2018-05-05", "replaces")], source="/r/new.txt")
+    v2 = make_record("09-CT/TU", "2024-06-01", [("Chỉ thị", "03-CT/TU", "2018-05-05", "cites")], source="/r/new.txt",
+                     salt="\nbản sửa\n")
+    for r in (old, v1):
+        put(url, r)
+    with store.session_scope(url) as s:
+        assert store.find_identity(s, "03-CT/TU").superseded_by_id is not None
+    assert put(url, v2)[0] == "version"
+    with store.session_scope(url) as s:
+        assert store.find_identity(s, "03-CT/TU").superseded_by_id is None
