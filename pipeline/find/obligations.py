@@ -59,7 +59,7 @@ def _cfg():
     titles = _alt(c["actors"]["titles"])
     # words that look like heads but start a verb or a thing ("báo cáo", "ban hành", "hội nghị")
     not_head = r"(?!\s*(?:cáo|hành|nghị|thảo|hợp|máy|phận)\b)"
-    head_re = rf"(?:{heads})\b{not_head}"
+    head_re = rf"(?:(?:{heads})\b{not_head}|(?-i:Phòng\s+(?=[A-ZĐ])))"
     cfg = {
         "head": re.compile(rf"(?i:{head_re})"),
         "actor_verb": re.compile(
@@ -197,7 +197,7 @@ def _phrase(text: str, pos: int, e: int, extend: bool = False):
         return None
     a_s, a_e = am.start("a"), am.end("a")
     phrase = text[a_s:a_e]
-    if cfg["not_actor"].search(phrase) or re.search(r"\sđược\s(?!giao)", phrase):
+    if cfg["not_actor"].search(phrase) or re.search(r"\sđược(?:\s(?!giao)|$)", phrase):
         return None
     cm = cfg["actor_cut"].search(phrase)
     if cm:
@@ -290,7 +290,8 @@ def heading_actor(text: str, s: int, e: int) -> list[str]:
     h = text[s:e].strip().rstrip(":")
     if not h or len(h) > 200 or cfg["execution"].match(h) or cfg["background"].match(h):
         return []
-    m = re.match(r"(?i:(?:đề nghị|giao|yêu cầu)\s+)", h)
+    m = re.match(r"(?i:(?:đề nghị|giao|yêu cầu)\s+|(?:trách nhiệm|nhiệm vụ|nhiệm vụ, quyền hạn|quyền hạn và trách nhiệm|"
+                 r"nhiệm vụ và quyền hạn|phân công nhiệm vụ)(?:\s+(?:thực hiện|cụ thể))?\s+(?:của\s+)?(?=[A-ZĐ]|các\b))", h)
     off = m.end() if m else 0
     body = h[off:]
     tail = re.search(r"\s+(?i:có trách nhiệm|chịu trách nhiệm|thực hiện|thực hiện các nội dung sau|chủ trì)\s*$", body)
