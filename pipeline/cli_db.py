@@ -96,6 +96,7 @@ def register(app) -> None:
     def ingest(
         paths: List[str] = typer.Argument(..., help="Files, folders (recursive: txt, html, htm, pdf, docx) or globs."),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress (errors, warnings, summary only)."),
     ):
         """Extract and store documents: one transaction per document; same content is skipped.
 
@@ -117,6 +118,7 @@ def register(app) -> None:
                 _err(msg)
 
         def on_start(n: int) -> None:
+            state["n"], state["i"] = n, 0
             if tty and n > 1:
                 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                            TimeRemainingColumn)
@@ -132,9 +134,14 @@ def register(app) -> None:
                 say(f"error: {r.error}")
             for w in r.warnings:
                 say(f"warning: {r.path}: {w}")
+            if "n" not in state:  # a path that names no file, before the batch
+                return
+            state["i"] += 1
             p = state.get("progress")
             if p is not None:
                 p.update(state["task"], advance=1, description=_short(Path(r.path).name, 40))
+            elif not tty and not quiet and r.status != "failed":  # plain progress, one line a file
+                _err(f"[{state['i']}/{state['n']}] {r.status}: {r.path}")
 
         try:
             report = ingest_paths(paths, db, on_start=on_start, on_result=on_result)
