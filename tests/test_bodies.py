@@ -119,6 +119,18 @@ CASES = [
             ("Đài Phát thanh - Truyền hình tỉnh", "Đài Phát thanh - Truyền hình tỉnh"),
         ],
     ),
+    (
+        "Chi cục Thuế khu vực III, Tòa án nhân dân tối cao, Văn phòng Đoàn đại biểu Quốc hội và Ban Chỉ đạo 389 tỉnh; "
+        "Sở Lao động - Thương binh và Xã hội cùng các đoàn thể chính trị - xã hội tỉnh.",
+        [
+            ("Chi cục Thuế khu vực III", "Chi cục Thuế khu vực III"),
+            ("Tòa án nhân dân tối cao", "Tòa án nhân dân tối cao"),
+            ("Văn phòng Đoàn đại biểu Quốc hội", "Văn phòng Đoàn đại biểu Quốc hội"),
+            ("Ban Chỉ đạo 389 tỉnh", "Ban Chỉ đạo 389 tỉnh"),
+            ("Sở Lao động - Thương binh và Xã hội", "Sở Lao động - Thương binh và Xã hội"),
+            ("các đoàn thể chính trị - xã hội tỉnh", "các đoàn thể chính trị - xã hội tỉnh"),
+        ],
+    ),
     ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", [("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", "Ủy ban nhân dân tỉnh Lạng Sơn")]),
     (
         "Thủ trưởng cơ quan, ban, ngành thành phố và Giám đốc sở chịu trách nhiệm.",

@@ -403,6 +403,10 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 if ge > gen_e:
                     return tail(ge, True)
             he = e
+            j, nl = step(e, False)
+            if j == e and j < n and words[j].isdigit() and len(words[j]) <= 4 and (
+                    j + 1 >= n or words[j + 1] not in ("/", "-", "–", ".")):
+                e = he = j + 1  # "Ban Chỉ đạo 138", "Tổ công tác 751"
             e = tail(e, False)
             # chain: "Ban Thường vụ" + "Đảng ủy Khối", "Văn phòng" + "UBND tỉnh"
             j, nl = step(e, False)
@@ -692,7 +696,7 @@ def _proper_case(name: str) -> str:
 
 
 # "… các cơ quan Tỉnh" → "tỉnh" (but "Tỉnh ủy", "Huyện đoàn" stay)
-_LOWER_LOC_RE = re.compile(r"(?<=\s)(?:Tỉnh|Huyện|Xã|Phường|Quận)(?!\s+(?:ủy|uỷ|đoàn|đội|Ủy|Đoàn))(?=\s|$|,)")
+_LOWER_LOC_RE = re.compile(r"(?<=\s)(?:Tỉnh|Huyện|Xã|Phường|Quận)(?!\s+(?:ủy|uỷ|đoàn|đội|Ủy|Đoàn|hội|Hội))(?=\s|$|,)")
 
 
 def canonical_body(name: str, definitions: dict | None = None) -> str:
