@@ -263,6 +263,15 @@ _THIS_DOC_RE = re.compile(
 )
 
 
+# "(kể từ ngày) Kế hoạch này được ban hành", "văn bản này được ký": the document's own date
+_SELF_EVENT_RE = re.compile(
+    r"(?:chỉ\s+thị|nghị\s+quyết|kế\s+hoạch|quyết\s+định|công\s+văn|văn\s+bản|thông\s+báo|hướng\s+dẫn|"
+    r"kết\s+luận|quy\s+định|chương\s+trình|công\s+điện|thông\s+tư|nghị\s+định)\s+này\s+(?:được\s+)?"
+    r"(?:ký\s+ban\s+hành|ban\s+hành|ký)(?=\s*(?:[,.;:)\n]|$))",
+    _F,
+)
+
+
 def _norm_rec(w: str) -> Optional[str]:
     k = re.sub(r"\s+", " ", w.lower())
     _, _, _, rec, rec_list = _cues()
@@ -603,9 +612,13 @@ def _relatives(text: str, s: int, e: int, anchor_d: Optional[date], atoms: list[
                         hit = ev
                         break
                 td = _THIS_DOC_RE.match(text, k + len(hit), e) if hit else None
+                sd = None if td else _SELF_EVENT_RE.match(text, k, e)
                 if hit and td:
                     base = anchor_d
                     end = td.end()
+                elif sd:
+                    base = anchor_d
+                    end = sd.end()
                 else:
                     mm = re.compile(r"[^,.;:()\n]{0,80}").match(text, k, e)
                     end = mm.end() if mm else k

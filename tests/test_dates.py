@@ -155,6 +155,8 @@ RELATIVES = [
     ("Trả lời trong thời hạn 10 ngày làm việc kể từ ngày ký.", ANCHOR, "trong thời hạn 10 ngày làm việc kể từ ngày ký", None, True),
     ("Trong thời hạn 30 ngày kể từ ngày ký.", None, "Trong thời hạn 30 ngày kể từ ngày ký", None, True),
     ("Các xã hoàn thành trong 45 ngày.", ANCHOR, "trong 45 ngày", None, True),
+    ("Báo cáo trong thời hạn 10 ngày kể từ ngày Kế hoạch này được ban hành.", ANCHOR,
+     "trong thời hạn 10 ngày kể từ ngày Kế hoạch này được ban hành", "2025-11-30", True),
 ]
 
 
