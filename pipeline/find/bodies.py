@@ -446,6 +446,10 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         while prev >= 0 and D.space[prev]:
             prev -= 1
         quantified = prev >= 0 and words[prev].lower() in quant and D.gap_nl(prev + 1, i) <= 1
+        # the generic noun opens a clause: line start, after punctuation, or after "với", "giao", "của" ...
+        opened = prev < 0 or not D.alpha(prev) or words[prev].lower() in _OPEN_PREV or D.gap_nl(prev + 1, i) > 0
+        if not (forced or quantified or opened):
+            return -1
         w = " ".join(words[i:e])
         if w.isupper() and len(w) > 1:
             return -1
@@ -459,8 +463,6 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         le = generic_list(e, places=is_place)
         is_list = le > e
         e2 = tail(le, False, names_ok=False)
-        # the generic noun opens a clause: line start, after punctuation, or after "với", "giao", "của" ...
-        opened = prev < 0 or D.gap_nl(prev + 1, i) > 0 or words[prev].lower() in _OPEN_PREV or not D.alpha(prev)
         if forced or quantified or (is_list and opened):
             return e2
         if e2 > le and opened:
