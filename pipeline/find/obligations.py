@@ -80,7 +80,10 @@ def _cfg():
         "objective": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['objective'])})\b"),
         "assessment": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['assessment'])})\b"),
         "execution": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['execution'])})\b"),
-        "prohibition": re.compile(rf"(?i:(?:^|[;:.]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b|\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"),
+        "prohibition": re.compile(
+            rf"(?i:(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b"
+            rf"|\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"
+            rf"|[;]\s+không\s+(?!(?:{_alt(c['kinds']['not_ban_after_khong'])})\b)[a-zđà-ỹ]"),
         "prohibition_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['prohibition'])})\b)"),
         "report_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
         "report_trouble": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_trouble'])})\b)"),
@@ -760,24 +763,36 @@ def partners_in(text: str, s: int, e: int) -> list[str]:
     return out
 
 
-_REPORT_TO_RE = re.compile(
-    r"(?i:\b(?:báo cáo|phản ánh|gửi (?:báo cáo|kết quả)(?:[^,;.]{0,60}?)?)\s+(?:(?:kết quả[^,;.()]{0,80}?|định kỳ)\s+)?(?:(?:cho|về|lên|tới|đến)\s+)?)"
-)
+_REPORT_TO_RE = re.compile(r"(?i:\b(?:báo cáo|phản ánh|gửi (?:báo cáo|kết quả))\b)")
 _REPORT_STOP = re.compile(r"(?i:\s+(?:để|kết quả|theo|trước|hoặc|xem xét|định kỳ|về việc|tình hình|trong|khi|hằng|hàng|chậm nhất)\b|[,;.]|$)")
+_VIA_RE = re.compile(r"(?:[^,;.()]{0,100}?\s)?(?:cho|về|lên|tới|đến)\s+")
+_RECIPIENT_RE = re.compile(r"(?:Thường vụ|Thường trực|Chủ tịch|Thủ tướng|Ban|UBND|Ủy ban|Uỷ ban|Bộ|Sở|HĐND|Hội đồng)")
 
 
 def report_to_in(text: str, s: int, e: int) -> Optional[str]:
+    """The body a report goes to: "báo cáo [kết quả …] (về|cho|lên) <body> [(qua …)]"."""
     cfg = _cfg()
     for m in _REPORT_TO_RE.finditer(text, s, e):
         p = m.end()
-        if not (cfg["head"].match(text, p, e) or re.match(r"(?:Thường vụ|Thường trực|Chủ tịch|Thủ tướng|Ban|UBND|Ủy ban)", text[p:p + 20])):
-            continue
-        # the recipient runs to a stop word; a "(qua …)" right after is part of it
+        while p < e and text[p] == " ":
+            p += 1
+        if not (cfg["head"].match(text, p, e) or _RECIPIENT_RE.match(text, p, e)):
+            # "báo cáo kết quả thực hiện Kế hoạch về <body>": the body after a preposition
+            pm = _VIA_RE.match(text, p, min(e, p + 130))
+            if not pm:
+                continue
+            p = pm.end()
+            if not (cfg["head"].match(text, p, e) or _RECIPIENT_RE.match(text, p, e)):
+                continue
         st = _REPORT_STOP.search(text, p, min(e, p + 200))
         q = st.start() if st else min(e, p + 200)
         seg = text[p:q]
-        # "(qua X)" inside: keep through the closing bracket
         if "(" in seg and ")" not in seg:
+            close = text.find(")", q, min(e, q + 120))
+            if close > 0:
+                q = close + 1
+                seg = text[p:q]
+        elif text.startswith(" (qua", q) or text.startswith(" (thông qua", q):
             close = text.find(")", q, min(e, q + 120))
             if close > 0:
                 q = close + 1
