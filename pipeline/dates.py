@@ -8,17 +8,21 @@ normalises it into a :class:`TimeExpr`:
   ngày 25/5" — a date without a year takes the year of ``anchor``, the
   document's issue date, when one is given),
 - months, quarters, halves, years ("tháng 12/2025", "Quý I/2026", "6 tháng
-  đầu năm 2026", "năm 2025"),
+  đầu năm 2026", "năm 2025"; a list with one year, "Quý I, II/2026", is one
+  expression whose deadline is its last item's),
 - periods ("giai đoạn 2021 – 2030", "từ năm 2012 trở đi", "2026-2030 và những
   năm tiếp theo", "từ 01/7/2025"),
 - recurrences ("hàng quý, 6 tháng, cuối năm và hàng năm", "định kỳ hằng
-  tháng", "trước ngày 20 hằng tháng"),
+  tháng", "trước ngày 20 hằng tháng", "01 lần/năm", "ngày 25 của tháng cuối
+  quý"),
 - relative deadlines ("trong thời hạn 30 ngày kể từ ngày ký": the issue date
   plus 30 days when the anchor is known),
 - continuity ("thường xuyên", "liên tục").
 
 Dates are always day/month/year.  What the text does not fix stays ``None``.
-Cue words are data: ``pipeline/data/times.toml``.
+Cue words are data: ``pipeline/data/times.toml``.  The patterns are tried only
+where a digit run or a keyword makes them possible (``_anchors``): running
+each over the whole text costs about ten times more.
 """
 from __future__ import annotations
 

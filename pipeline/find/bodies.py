@@ -8,11 +8,17 @@ cấp sở)") and the standard table ``data/abbreviations.toml``; spelling
 normalised to the new tone placement ("Đảng uỷ" → "Đảng ủy").
 
 The heads, names, localities and modifiers are data (``data/bodies.toml``),
-matched with spaCy ``PhraseMatcher`` on a blank "vi" pipeline whose tokenizer
-is replaced by a small rule set (the default Vietnamese punctuation rules cost
-~0.15 s on a 90k-char text; these cost ~4 ms and keep ``doc.text`` exact).
-How a name goes on after its head (capitalised words, "và"/"," joins, "tỉnh
-Bắc Ninh", "các xã, phường", "liên quan") is the small grammar below.
+matched with spaCy ``PhraseMatcher`` on a blank "vi" pipeline (loaded once per
+process, on first use) whose tokenizer is replaced by a small rule set: the
+default Vietnamese punctuation rules cost ~0.15 s on a 90k-char text, these
+~4 ms.  The text is tokenized with its line breaks read as spaces, so token
+offsets are the text's own and a name wrapped over a line still matches; where
+a body may run over a line break is decided on the real text.  How a name goes
+on after its head (capitalised words, "và"/"," joins, "tỉnh Bắc Ninh", "các xã,
+phường", "liên quan", "trực thuộc Tỉnh ủy") is the small grammar in ``_scan``.
+
+``bodies_in(text, start, end)`` serves the bodies of a span from a per-text
+cache, so callers may ask for many spans of one text cheaply.
 """
 from __future__ import annotations
 
