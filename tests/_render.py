@@ -79,13 +79,17 @@ def split_header(text: str) -> tuple[list[str], list[str], list[str]]:
         if MOTTO.match(ln) and i > 0:
             left = lines[:i]
             j = i
-            while j < len(lines) and j < i + 6:
+            while j < len(lines) and j < i + 10:
                 if DATE_LINE.search(lines[j]):
                     break
                 j += 1
-            if j >= len(lines) or j >= i + 6:
+            if j >= len(lines) or j >= i + 10:
                 j = min(i + 1, len(lines) - 1)
-            return left, lines[i:j + 1], _body_after(raw, j + 1)
+            # between the motto and the date, "Số: ..." and "V/v ..." belong on the left
+            right = []
+            for ln2 in lines[i:j + 1]:
+                (left if ln2.startswith(("Số", "V/v", "V/V")) else right).append(ln2)
+            return left, right, _body_after(raw, j + 1)
     return [], [], _body_after(raw, 0)
 
 

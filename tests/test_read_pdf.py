@@ -91,6 +91,17 @@ def test_running_headers_and_page_numbers_dropped(long_text, tmp_path):
     assert _lines(src.text) == [ln for ln in long_text.split("\n") if ln]
 
 
+@pytest.mark.parametrize("date_line", [
+    "Thành phố Bình Nguyên Mới thuộc vùng Duyên hải, ngày 28 tháng 11 năm 2025",  # wraps in its column
+    "Thị xã Bình Nguyên, ngày 14 tháng 8 năm 2025",  # wider than the motto above it
+])
+def test_header_date_line_wrapped_or_wide(tmp_path, date_line):
+    lines = R.SAMPLE.split("\n")
+    text = "\n".join(lines[:5] + [date_line] + lines[6:])
+    src = read_path(R.to_pdf(text, tmp_path / "d.pdf", font=FONT))
+    assert _lines(src.text)[:7] == lines[:5] + [date_line, "CHỈ THỊ"]
+
+
 def test_full_width_line_above_the_header(tmp_path):
     """A stamp above the two columns stays first; the columns still split."""
     pdf = R.to_pdf(R.SAMPLE, tmp_path / "stamp.pdf", font=FONT,

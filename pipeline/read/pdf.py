@@ -175,11 +175,7 @@ def _header_columns(rows: list[Row], page_width: float) -> tuple[int, list[Row],
         if start_w is None or start_w["x0"] < page_width * 0.30:
             continue
         motto_i = i
-        motto_x0 = start_w["x0"]
-        # the split lies in the gutter: between the left block's right edge and the motto
-        left_x1 = [w["x1"] for r2 in rows[: i + 3] for w in r2.words
-                   if w["x1"] <= motto_x0 - 5 and (r2 is r or w["x0"] < page_width * 0.35)]
-        split_x = (max(left_x1) + motto_x0) / 2 if left_x1 else motto_x0 - 2
+        split_x = _gutter(rows[: i + 8], start_w["x0"], page_width)
         break
     if motto_i is None:
         return None
@@ -223,13 +219,49 @@ def _header_columns(rows: list[Row], page_width: float) -> tuple[int, list[Row],
             rr = _row(right, r.page)
             rr.no_join = True
             right_rows.append(rr)
-            if j >= motto_i and DATE_LINE.search(rr.text):
+            # the date may wrap inside the column ("... tháng 11 năm" / "2025")
+            if j >= motto_i and DATE_LINE.search(" ".join(x.text for x in right_rows[-2:])):
                 seen_date = True
         prev_bottom = r.bottom
         end = j + 1
     if end <= motto_i:
         return None
-    return start, left_rows, right_rows, end
+    return start, left_rows, _join_wrapped_date(right_rows), end
+
+
+def _gutter(rows: list[Row], motto_x0: float, page_width: float) -> float:
+    """The x of the gutter between the header columns: the middle of the band,
+    left of the motto, that lies inside the wide word gap of every two-column
+    row ("ỦY BAN NHÂN DÂN      CỘNG HÒA ...")."""
+    lo, hi = page_width * 0.25, motto_x0
+    for r in rows:
+        ws = r.words
+        best = None
+        for a, b in zip(ws, ws[1:]):
+            g0, g1 = a["x1"], b["x0"]
+            if g1 - g0 >= 12 and g1 > page_width * 0.25 and g0 < motto_x0 + 1:
+                if best is None or g1 - g0 > best[1] - best[0]:
+                    best = (g0, g1)
+        if best is not None and best[1] - best[0] >= 12:
+            nlo, nhi = max(lo, best[0]), min(hi, best[1])
+            if nhi - nlo >= 2:
+                lo, hi = nlo, nhi
+    return (lo + hi) / 2 if hi - lo >= 2 else motto_x0 - 2
+
+
+def _join_wrapped_date(rows: list[Row]) -> list[Row]:
+    out: list[Row] = []
+    for r in rows:
+        # "... tháng 11 năm" + "2025", or "... vùng Duyên" + "hải, ngày ..."
+        if out and not DATE_LINE.search(out[-1].text) and DATE_LINE.search(out[-1].text + " " + r.text) \
+                and (not DATE_LINE.search(r.text) or r.text[:1].islower()):
+            merged = _row(out[-1].words + r.words, r.page)
+            merged.text = out[-1].text + " " + r.text
+            merged.no_join = True
+            out[-1] = merged
+        else:
+            out.append(r)
+    return out
 
 
 # ------------------------------------------------------------------ "Nơi nhận" / signature columns
