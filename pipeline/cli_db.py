@@ -97,6 +97,8 @@ def register(app) -> None:
         paths: List[str] = typer.Argument(..., help="Files, folders (recursive: txt, html, htm, pdf, docx) or globs."),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress (errors, warnings, summary only)."),
+        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract in this many processes (storing stays one "
+                                 "transaction per document, in order)."),
     ):
         """Extract and store documents: one transaction per document; same content is skipped.
 
@@ -144,7 +146,7 @@ def register(app) -> None:
                 _err(f"[{state['i']}/{state['n']}] {r.status}: {r.path}")
 
         try:
-            report = ingest_paths(paths, db, on_start=on_start, on_result=on_result)
+            report = ingest_paths(paths, db, on_start=on_start, on_result=on_result, jobs=jobs)
         except Exception as e:  # the database cannot be opened
             p = state.get("progress")
             if p is not None:

@@ -98,27 +98,38 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def ingest_file(path, url: Optional[str] = None) -> FileResult:
-    """Extract and store one file in its own transaction."""
+def _check(p: Path, url: Optional[str]):
+    """``(None, sha)`` for a file to extract, or ``(result, None)`` when it is unreadable or already stored."""
     from pipeline import store
+
+    try:
+        sha = _sha256(p)
+    except OSError as e:
+        return FileResult(str(p), "failed", error=f"{p}: cannot read: {e.strerror or e}"), None
+    with store.session_scope(url) as s:
+        v = store.find_version_by_sha(s, sha)
+        if v is not None:
+            return FileResult(str(p), "unchanged", v.document_id, v.document.symbol), None
+    return None, sha
+
+
+def _extract(path: str):
+    """``(record, None)`` or ``(None, one-line error)``; runs in worker processes too."""
     from pipeline.extract import extract_path
 
     p = Path(path)
     try:
-        sha = _sha256(p)
-    except OSError as e:
-        return FileResult(str(p), "failed", error=f"{p}: cannot read: {e.strerror or e}")
-    with store.session_scope(url) as s:
-        v = store.find_version_by_sha(s, sha)
-        if v is not None:
-            return FileResult(str(p), "unchanged", v.document_id, v.document.symbol)
-    try:
-        rec = extract_path(p)
+        return extract_path(p), None
     except VanbanError as e:
-        return FileResult(str(p), "failed", error=str(e))
+        return None, str(e)
     except Exception as e:  # one bad file must not stop the batch
-        return FileResult(str(p), "failed", error=f"{p}: unexpected {type(e).__name__}: {_one_line(e)}")
+        return None, f"{p}: unexpected {type(e).__name__}: {_one_line(e)}"
+
+
+def _store(p: Path, rec, url: Optional[str]) -> FileResult:
     from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from pipeline import store
 
     for attempt in range(3):
         try:
@@ -139,6 +150,18 @@ def ingest_file(path, url: Optional[str] = None) -> FileResult:
     return FileResult(str(p), "failed", error=f"{p}: cannot store")  # pragma: no cover
 
 
+def ingest_file(path, url: Optional[str] = None) -> FileResult:
+    """Extract and store one file in its own transaction (skipped when its bytes are already stored)."""
+    p = Path(path)
+    done, _sha = _check(p, url)
+    if done is not None:
+        return done
+    rec, err = _extract(str(p))
+    if rec is None:
+        return FileResult(str(p), "failed", error=err)
+    return _store(p, rec, url)
+
+
 def _one_line(e: Exception) -> str:
     s = str(e).strip()
     return s.splitlines()[0] if s else ""
@@ -146,22 +169,59 @@ def _one_line(e: Exception) -> str:
 
 def ingest_paths(paths: Iterable, url: Optional[str] = None,
                  on_start: Optional[Callable[[int], None]] = None,
-                 on_result: Optional[Callable[[FileResult], None]] = None) -> IngestReport:
-    """Ingest every file of ``paths``; ``on_start(n_files)`` then ``on_result(result)`` per file."""
+                 on_result: Optional[Callable[[FileResult], None]] = None, jobs: int = 1) -> IngestReport:
+    """Ingest every file of ``paths``; ``on_start(n_files)`` then ``on_result(result)`` per file, in order.
+
+    ``jobs`` > 1 extracts in that many worker processes; storing stays in this
+    process, one transaction per document, in the order of the files.
+    """
     from pipeline import store
 
     files, missing = expand_paths(paths)
     report = IngestReport()
-    for m in missing:
-        report.results.append(m)
-        if on_result:
-            on_result(m)
-    store.get_engine(url)  # create tables once, before the batch
-    if on_start:
-        on_start(len(files))
-    for f in files:
-        r = ingest_file(f, url)
+
+    def emit(r: FileResult) -> None:
         report.results.append(r)
         if on_result:
             on_result(r)
+
+    for m in missing:
+        emit(m)
+    store.get_engine(url)  # create tables once, before the batch
+    if on_start:
+        on_start(len(files))
+    if jobs <= 1 or len(files) < 2:
+        for f in files:
+            emit(ingest_file(f, url))
+        return report
+
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    window = deque()  # (path, future or finished result), in file order
+    todo = iter(files)
+    with ProcessPoolExecutor(max_workers=jobs) as ex:
+        while True:
+            while len(window) < jobs * 3:
+                f = next(todo, None)
+                if f is None:
+                    break
+                done, _sha = _check(f, url)
+                window.append((f, done if done is not None else ex.submit(_extract, str(f))))
+            if not window:
+                break
+            f, item = window.popleft()
+            if isinstance(item, FileResult):
+                emit(item)
+                continue
+            try:
+                rec, err = item.result()
+            except Exception as e:  # a worker died
+                rec, err = None, f"{f}: unexpected {type(e).__name__}: {_one_line(e)}"
+            if rec is None:
+                emit(FileResult(str(f), "failed", error=err))
+                continue
+            # the same bytes may have come in through an earlier file of this batch
+            done, _sha = _check(f, url)
+            emit(done if done is not None else _store(f, rec, url))
     return report

@@ -295,3 +295,24 @@ def test_two_ingests_at_once(tmp_path, url):
         assert s.scalar(select(func.count()).select_from(store.Version)) == 4
         assert s.scalar(select(func.count()).select_from(store.Identity).where(
             store.Identity.symbol == "05-NQ/TU")) == 1
+
+
+def test_jobs_give_the_same_database(tmp_path):
+    """--jobs 2 extracts in two processes: same documents, same graph, same summary as one process."""
+    write(tmp_path, "j/a_cited.txt", CITED)
+    write(tmp_path, "j/b_citing.txt", CITING)
+    write(tmp_path, "j/c_replacing.txt", REPLACING)
+    write(tmp_path, "j/d_late.txt", LATE)
+    write(tmp_path, "j/e_copy.txt", CITED)  # the same bytes as a_cited.txt
+    write(tmp_path, "j/f_bad.docx", b"PK\x03\x04 broken")
+    got = []
+    for jobs in (1, 2):
+        url = f"sqlite:///{tmp_path / f'j{jobs}.db'}"
+        rep = ingest_paths([tmp_path / "j"], url, jobs=jobs)
+        assert rep.summary() == "4 new, 1 unchanged, 0 new versions, 1 failed"
+        assert [Path(r.path).name for r in rep.results] == ["a_cited.txt", "b_citing.txt", "c_replacing.txt",
+                                                            "d_late.txt", "e_copy.txt", "f_bad.docx"]
+        assert [len(r.warnings) for r in rep.results] == [0, 0, 0, 1, 0, 0]
+        got.append(edges(url))
+        store.dispose(url)
+    assert got[0] == got[1] and len(got[0]) == 3
