@@ -104,12 +104,20 @@ def detect_format(data: bytes) -> str:
         raise UploadRejected("tệp Word .doc cũ hoặc tệp Office có mật khẩu: hãy lưu thành .docx hoặc PDF")
     if head.startswith(b"{\\rtf"):
         raise UploadRejected("tệp RTF không được hỗ trợ: hãy lưu thành .docx hoặc PDF")
-    from pipeline.read.text import looks_binary
+    for magic in (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"\x7fELF", b"MZ"):
+        if head.startswith(magic):
+            raise UploadRejected("tệp nhị phân, không phải văn bản (chấp nhận txt, html, pdf, docx)")
+    from pipeline.read._base import FormatProblem
+    from pipeline.read.text import decode_bytes
 
-    if looks_binary(data[:65536]):
-        raise UploadRejected("tệp nhị phân, không phải văn bản (chấp nhận txt, html, pdf, docx)")
-    low = head.lower()
-    if any(t in low for t in (b"<!doctype html", b"<html", b"<body", b"<head", b"<meta", b"<div", b"<p>")):
+    try:  # text must decode (UTF-8, UTF-16, Windows-1258, TCVN3, VNI) as the reader decodes it
+        text, _enc = decode_bytes(data)
+    except FormatProblem as e:
+        raise UploadRejected(f"không phải tệp văn bản đọc được ({e})") from None
+    except Exception:
+        raise UploadRejected("không phải tệp văn bản đọc được") from None
+    low = text[:4096].lower()
+    if any(t in low for t in ("<!doctype html", "<html", "<body", "<head", "<meta ")):
         return "html"
     return "txt"
 
@@ -486,6 +494,7 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
 
     @app.get("/upload", response_class=HTMLResponse)
     def upload_page(request: Request):
+        need_editor(request)
         return render(request, "upload.html", results=None, max_mb=max(1, max_upload_bytes // (1024 * 1024)))
 
     def _ingest_one(name: str, data: bytes, by: str) -> dict:
