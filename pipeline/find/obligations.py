@@ -884,6 +884,11 @@ def candidate_units(text: str, parsed=None) -> tuple[list[Unit], int, Optional[s
     anchor = getattr(doc, "issued_date", None) if doc else None
     is_report = bool(getattr(parsed, "is_report", False) or getattr(doc, "is_report", False))
     sections = getattr(parsed, "sections", None)
+    # a header that swallowed the first sections (a title run into the body): start at them
+    enum = list(_ENUM_LINE_RE.finditer(text, 0, hs))
+    if len(enum) >= 3:
+        hs = enum[0].start()
+        sections = None
     if sections is None:
         sections = parse_structure(text, hs, be)
 
@@ -944,6 +949,7 @@ def candidate_units(text: str, parsed=None) -> tuple[list[Unit], int, Optional[s
     return units, hs, anchor
 
 
+_ENUM_LINE_RE = re.compile(r"(?m)^(?:[IVX]{1,4}\.|\d{1,2}\.|[a-zđ]\))[ \t]+\S")
 _ATTACHED_RE = re.compile(
     r"(?m)^[ \t]*(?:KẾ HOẠCH|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|QUY CHẾ|QUY ĐỊNH|ĐỀ ÁN|HƯỚNG DẪN|PHƯƠNG ÁN|ĐIỀU LỆ|"
     r"CHIẾN LƯỢC|NỘI QUY|QUY TRÌNH)\b"
