@@ -169,6 +169,16 @@ def test_signature_block_offices_stay_apart():
     assert _bodies("TM. BAN THƯỜNG VỤ\nBÍ THƯ") == [("BAN THƯỜNG VỤ", "Ban Thường vụ"), ("BÍ THƯ", "Bí thư")]
 
 
+def test_recipient_list_abbreviations():
+    text = "Nơi nhận:\n- TT Tỉnh ủy, TT HĐND tỉnh;\n- các PCT UBND tỉnh;\n- VP UBND tỉnh;\n- Lưu: VT."
+    assert _bodies(text) == [
+        ("TT Tỉnh ủy", "Thường trực Tỉnh ủy"),
+        ("TT HĐND tỉnh", "Thường trực Hội đồng nhân dân tỉnh"),
+        ("các PCT UBND tỉnh", "các Phó Chủ tịch Ủy ban nhân dân tỉnh"),
+        ("VP UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh"),
+    ]
+
+
 def test_person_name_is_not_part_of_a_body():
     assert _bodies("Chủ tịch UBND tỉnh Nguyễn Văn An ký.") == [("Chủ tịch UBND tỉnh", "Chủ tịch Ủy ban nhân dân tỉnh")]
 

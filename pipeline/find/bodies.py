@@ -433,11 +433,12 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         a, b = D.idx[i], D.ends[e - 1]
         if (a > 0 and text_[a - 1] in "/-–") or (b < len(text_) and text_[b] in "/-–"):
             return False  # inside a symbol: "80-KH/TU"
-        if words[i].isupper() and len(words[i]) > 1 and not chained:
+        if words[i].isupper() and len(words[i]) > 1 and not chained and words[i] not in abbrs:
             p = i - 1
             while p >= 0 and D.space[p] and D.nl[p] == 0:
                 p -= 1
             if p >= 0 and not D.space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN \
+                    and words[p] not in abbrs \
                     and D.gap_nl(p + 1, i) == 0:
                 return False  # "CÁN BỘ", "NHIỆM VỤ" in an all-caps heading
         return True
