@@ -306,6 +306,10 @@ def _footer_columns(rows: list[Row], widths: list[float]):
             break
         if lw and rw and min(w["x0"] for w in rw) - max(w["x1"] for w in lw) < 8:
             break
+        if lw and not rw and right and (r.page > right[-1].page or r.top > right[-1].bottom) \
+                and not _CONT_LEFT.match(_nfc(lw[0]["text"])) and prev is not None \
+                and (r.page != prev.page or r.top - prev.bottom > 0.8 * lh):
+            break  # below the signature, after a gap, a line that is no recipient: the block is over
         if lw:
             left.append(_row(lw, r.page))
         if rw:
