@@ -822,6 +822,12 @@ def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
         return "report"
     if re.match(r"(?i:(?:hàng|hằng|định kỳ)\b)", t) and _REPORT_TO_RE.search(t) and report_to_in(text, u.start, u.end):
         return "report"
+    # "Rà soát, tổng hợp …, báo cáo <body> …": the closing clause is the report
+    flat = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), t)  # ignore commas in brackets
+    last = flat.rfind(", ")
+    if 0 < last and len(t) < 300 and re.match(r"(?i:báo cáo)\b", t[last + 2:]) \
+            and report_to_in(text, u.start + last + 2, u.end):
+        return "report"
     return None
 
 
