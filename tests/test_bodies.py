@@ -243,6 +243,22 @@ def test_alias_of_a_named_body_becomes_its_mentions():
     assert ("Trung tâm", "Trung tâm bồi dưỡng chính trị huyện") in got
 
 
+def test_alias_does_not_swallow_a_different_name():
+    text = (
+        "Quỹ phát triển đất tỉnh (sau đây gọi tắt là Quỹ) được thành lập. Quỹ phát triển nhà ở do huyện lập. "
+        "Giám đốc Quỹ quyết định; Quỹ phát triển đất\ntỉnh báo cáo."
+    )
+    got = _bodies(text)
+    assert ("Giám đốc Quỹ", "Giám đốc Quỹ phát triển đất tỉnh") in got
+    assert ("Quỹ phát triển đất\ntỉnh", "Quỹ phát triển đất tỉnh") in got
+    assert not any(t.startswith("Quỹ phát triển nhà") or t == "Quỹ" for t, _ in got)
+
+
+def test_new_style_tone_marks_leave_qu_alone():
+    assert canonical_body("Quỹ hỗ trợ nông dân") == "Quỹ hỗ trợ nông dân"
+    assert canonical_body("Thuỷ lợi hoà bình Uỷ ban") == "Thủy lợi hòa bình Ủy ban"
+
+
 def test_hard_wrapped_pdf_text():
     text = "Giao\nBộ\nNgoại\ngiao\nchủ\ntrì;\nỦy ban nhân\ndân\ntỉnh\nphối hợp."
     assert _bodies(text) == [("Bộ\nNgoại\ngiao", "Bộ Ngoại giao"), ("Ủy ban nhân\ndân\ntỉnh", "Ủy ban nhân dân tỉnh")]

@@ -42,8 +42,9 @@ _OLD_NEW = {
 _OLD_NEW.update({k[0].upper() + k[1:]: v[0].upper() + v[1:] for k, v in list(_OLD_NEW.items())})
 _OLD_NEW.update({k.upper(): v.upper() for k, v in list(_OLD_NEW.items())})
 _NEW_OLD = {v: k for k, v in _OLD_NEW.items()}
-_OLD_RE = re.compile(r"(" + "|".join(map(re.escape, _OLD_NEW)) + r")(?![^\W\d_])")
-_NEW_RE = re.compile(r"(" + "|".join(map(re.escape, _NEW_OLD)) + r")(?![^\W\d_])")
+# never after "q": in "quý", "Quỹ" the "u" belongs to the consonant
+_OLD_RE = re.compile(r"(?<![qQ])(" + "|".join(map(re.escape, _OLD_NEW)) + r")(?![^\W\d_])")
+_NEW_RE = re.compile(r"(?<![qQ])(" + "|".join(map(re.escape, _NEW_OLD)) + r")(?![^\W\d_])")
 
 
 def new_style(s: str) -> str:
@@ -269,7 +270,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 k = k2
             if k < 0 or k not in at["GEN"] or (" ".join(words[k:at["GEN"][k]]).lower() in gen_places) != places:
                 return e
-            if at["NAMED"].get(k, -1) > at["GEN"][k]:  # "Ủy ban nhân dân" is a new body
+            if D.head_at(k) > at["GEN"][k]:  # "Ủy ban nhân dân", "ban thường vụ" start a new body
                 return e
             e = at["GEN"][k]
 
@@ -754,7 +755,7 @@ def find_bodies(text: str, parsed=None) -> list[Body]:
     D, spans = _raw_spans(text)
     items, body_aliases, phrases = _definitions_cached(text)
     defs = dict(items)
-    spans = _with_alias_mentions(text, D, spans, body_aliases, phrases)
+    spans = _with_alias_mentions(text, D, spans, [(a, defs[a]) for a in sorted(body_aliases)], phrases)
     out = []
     memo: dict[str, str] = {}
     for s, e in spans:
@@ -785,9 +786,17 @@ def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list
             extra.append((i, j))
     taken = [(D.idx[s], D.ends[e - 1]) for s, e in spans + extra]
     defs_at = [m.span() for m in _ALIAS_RE.finditer(text)] + [m.span() for m in _ABBR_RE.finditer(text)]
-    for a in aliases:
+    for a, full in aliases:
+        rest = full[len(a):].split() if full.startswith(a) else []
+        full_rx = re.compile(r"\s+".join(map(re.escape, full.split())) + r"(?![\w])")
         for m in re.finditer(rf"(?<![\w&]){re.escape(a)}(?![\w&])", text):
             x, y = m.span()
+            nxt = text[y:y + 40].split()
+            if rest and nxt and nxt[0] == rest[0]:
+                fm = full_rx.match(text, x)
+                if not fm:
+                    continue  # "Quỹ nhà ở địa phương" is not "Quỹ" = "Quỹ nhà ở quốc gia"
+                y = fm.end()  # the name written in full again
             if any(p <= x < q or x <= p < y for p, q in taken) or any(p <= x < q for p, q in defs_at):
                 continue
             i = bisect.bisect_left(D.idx, x)
