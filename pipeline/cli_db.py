@@ -209,7 +209,13 @@ def register(app) -> None:
         from pipeline import store
 
         with _open(db) as s:
-            d = _lookup_document(s, doc)
+            d = store.find_document(s, doc)
+            if d is None:
+                found = store.find_identities(s, doc)
+                if not found:
+                    _lookup_document(s, doc)  # the error line
+                _placeholder(s, found, as_json)
+                return
             info = store.document_dict(s, d, full=text)
         if as_json:
             typer.echo(json.dumps(info, ensure_ascii=False, indent=1))
@@ -250,6 +256,34 @@ def register(app) -> None:
                 t.add_row(str(n), o["kind"], _short(o["text"], 90), _short("; ".join(o["actors"] or []), 40),
                           o["deadline"] or "")
             con.print(t)
+
+    def _placeholder(s, found, as_json: bool) -> None:
+        """``show`` of a document that is cited but not ingested."""
+        from pipeline import store
+
+        out = []
+        for i in found:
+            d = store.identity_dict(i)
+            d["cited_by"] = len(store.cited_by(s, i, 1))
+            if i.superseded_by_id:
+                by = s.get(store.Identity, i.superseded_by_id)
+                d["superseded"] = {"by": store.identity_dict(by) if by else None, "relation": i.superseded_relation}
+            out.append(d)
+        if as_json:
+            typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=1))
+            return
+        con = _wide_console()
+        for d in out:
+            con.rule(f"[bold]{d['label']}[/bold] (not ingested)")
+            for label, value in (("Key", d["key"]), ("Type", d["doc_type"]), ("Symbol", d["symbol"]),
+                                 ("Date", d["date"]), ("Issuer", d["issuer"])):
+                con.print(f"[bold]{label}:[/bold] ", end="")
+                con.print(value if value is not None else "—", markup=False)
+            if d.get("superseded"):
+                con.print("[bold red]Superseded[/bold red] by ", end="")
+                con.print((d["superseded"]["by"] or {}).get("label") or "?", markup=False)
+            con.print(f"Cited by {d['cited_by']} mention(s); `vanban cited-by {d['key']}` lists them.",
+                      markup=False)
 
     def _edges_cmd(doc: str, db: Optional[str], depth: int, as_json: bool, incoming: bool) -> None:
         from rich.table import Table

@@ -125,3 +125,12 @@ def test_database_that_cannot_be_opened_is_one_line(tmp_path):
         r = CliRunner().invoke(app, cmd + ["--db", "nosuchdialect://u:secret@h/db"])
         assert r.exit_code == 1, cmd
         assert r.output.startswith("error: database ") and "secret" not in r.output and len(r.output.splitlines()) == 1
+
+
+def test_show_a_cited_document_not_ingested(url):
+    r = CliRunner().invoke(app, ["show", "00-CT/TU", "--db", url, "--json"])
+    assert r.exit_code == 0
+    d = json.loads(r.output)
+    assert d["placeholder"] and d["cited_by"] == 1 and d["superseded"]["by"]["symbol"] == "03-KH/TU"
+    r = CliRunner().invoke(app, ["show", "00-CT/TU", "--db", url])
+    assert r.exit_code == 0 and "not ingested" in r.output and "Superseded" in r.output
