@@ -17,3 +17,6 @@ ITEM_START = re.compile(
     r"Thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b)"
 )
 SENTENCE_END = re.compile(r"[.:;!?…]['\"”’)]*$|\./\.?$")
+# The end of a sentence proper (a wrapped line may end in ":" or ";" mid-paragraph:
+# "Nghiêm cấm các hành vi: Đổ chất thải ...").
+HARD_END = re.compile(r"[.!?…]['\"”’)]*$|\./\.?$")

@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipeline import data
-from pipeline.read._base import ITEM_START, SENTENCE_END, FormatProblem
+from pipeline.read._base import HARD_END, ITEM_START, FormatProblem
 
 
 class PdfProblem(FormatProblem):
@@ -429,7 +429,7 @@ def _join_rows(rows: list[Row]) -> str:
                 and prev.x1 >= right_margin - 0.15 * width
                 and r.x0 <= left_margin + 0.03 * width + 2
                 and not gap(prev, r)
-                and (not SENTENCE_END.search(prev.text.strip()) or text[:1].islower())
+                and (not HARD_END.search(prev.text.strip()) or text[:1].islower())
                 and not ITEM_START.match(text)
                 and any(c.isalnum() for c in text) and any(c.isalnum() for c in prev.text)
             )
