@@ -622,7 +622,7 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
 
     @app.get("/tasks", response_class=HTMLResponse)
     def tasks_page(request: Request, body: str = "", status: str = "", due_from: str = "", due_to: str = "",
-                   within: str = "", overdue: str = "", doc: str = ""):
+                   within: str = "", overdue: str = "", doc: str = "", page: int = 1):
         from sqlalchemy import select
 
         from pipeline import track
@@ -642,17 +642,18 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
             except track.TaskError:
                 errors.append("Khoảng thời hạn không hợp lệ (ví dụ 14d, 2w, 1m).")
         st = status if status in STATUS_CHOICES else None
-        limit = 500
+        limit = 200
+        page = max(1, min(page, 10_000))
         with session() as s:
             document_id = None
             if doc.strip():
                 d = store.find_document(s, doc.strip())
                 document_id = d.id if d is not None else -1
             rows = track.query_tasks(s, body=body.strip() or None, status=st, due_after=f_from, due_before=f_to,
-                                     overdue=bool(overdue), document_id=document_id, today=today, limit=limit + 1,
-                                     orm=True)
-            more = len(rows) > limit
-            rows = rows[:limit]
+                                     overdue=bool(overdue), document_id=document_id, today=today,
+                                     limit=page * limit + 1, orm=True)
+            more = len(rows) > page * limit
+            rows = rows[(page - 1) * limit:page * limit]
             ids = [t.id for t in rows]
             events: dict[int, list] = {}
             if ids:
@@ -665,7 +666,11 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
                 tasks.append({"t": t, "timeliness": tl, "overdue": tl == "overdue", "events": events.get(t.id, [])})
             bodies = _bodies(s)
         q = request.url.query
+        keep = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        pages = {"page": page, "prev": ("/tasks?" + urlencode(keep + [("page", page - 1)])) if page > 1 else None,
+                 "next": ("/tasks?" + urlencode(keep + [("page", page + 1)])) if more else None}
         return render(request, "tasks.html", tasks=tasks, more=more, limit=limit, bodies=bodies, errors=errors,
+                      pages=pages,
                       f={"body": body, "status": status, "due_from": due_from, "due_to": due_to, "within": within,
                          "overdue": overdue, "doc": doc},
                       back="/tasks" + ("?" + q if q else ""))
