@@ -281,7 +281,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             if j < 0:
                 return e
             w = words[j]
-            if j in at["NAME"] and (nl == 0 or not has_name):
+            if names_ok and j in at["NAME"] and (nl == 0 or not has_name):
                 e = at["NAME"][j]
                 has_name = True
                 continue
@@ -338,7 +338,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 k, nl2 = step(j + 1, True)
                 if k < 0 or D.head_at(k) >= at["NAME"].get(k, -1) > 0 or (k not in at["NAME"] and D.head_at(k) > 0):
                     return e  # "… tỉnh và Công an tỉnh": a new body
-                if k in at["NAME"]:
+                if names_ok and k in at["NAME"]:
                     e = at["NAME"][k]
                     has_name = True
                     continue
