@@ -63,7 +63,7 @@ def _cfg():
     cfg = {
         "head": re.compile(rf"(?i:{head_re})"),
         "actor_verb": re.compile(
-            rf"(?i:(?P<a>(?:{_alt(c['actors']['strip_front'])}\s+)?{head_re}(?:[^.:!?\n]|:(?=\s+[A-ZĐ])){{0,220}}?))\s+(?P<v>{verbs_re})"
+            rf"(?i:(?P<a>(?:{_alt(c['actors']['strip_front'])}\s+)?{head_re}(?:[^.:!?\n]|:(?=\s+[A-ZĐ])|\n(?=\S)){{0,220}}?))\s+(?P<v>{verbs_re})"
         ),
         "lead_cue": re.compile(
             rf"(?i:\b(?P<cue>{_alt(c['lead_in']['cues'])})\s+(?:(?:{_alt(c['actors']['strip_front'])})\s+)?)"
@@ -792,7 +792,8 @@ def report_to_in(text: str, s: int, e: int) -> Optional[str]:
             if close > 0:
                 q = close + 1
                 seg = text[p:q]
-        elif text.startswith(" (qua", q) or text.startswith(" (thông qua", q):
+        seg = re.sub(r"\s*\((?!\s*(?:qua|thông qua)\b)[^()]*\)\s*$", "", seg)  # "(khoản 2 Điều 11)" is no part
+        if text.startswith(" (qua", q) or text.startswith(" (thông qua", q):
             close = text.find(")", q, min(e, q + 120))
             if close > 0:
                 q = close + 1
