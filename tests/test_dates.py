@@ -72,6 +72,14 @@ def test_symbols_are_not_dates():
     assert [x for x in find_times(text) if x.kind in ("date", "month", "period")] == []
 
 
+@pytest.mark.parametrize("text,value", [
+    ("ngày 15–10–2007", "2007-10-15"), ("ngày 15—10—2007", "2007-10-15"), ("quý II—2026", "2026-Q2"),
+    ("tháng 12−2025", "2025-12"), ("Quý 2/2026", "2026-Q2"), ("QUÝ IV NĂM 2025", "2025-Q4"),
+])
+def test_dash_and_case_variants(text, value):
+    assert [x.value for x in find_times(text)] == [value]
+
+
 def test_fraction_is_no_date():
     assert find_times("Tỷ lệ 1/2 số xã đạt chuẩn.", anchor=ANCHOR) == []
 
