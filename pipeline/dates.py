@@ -298,16 +298,18 @@ _KEYWORDS = {
     "định": ("rec0",), "thường": ("rec0",), "sáu": ("half0", "rec0"), "nửa": ("half0",),
     "ngày": ("recof",), "tháng": ("recof",), "tuần": ("recof",), "lần": ("per",),
 }
-_LOWER_CACHE: dict = {"text": None, "low": None}
+_LOWER_CACHE: list = [None, None]  # [text, text.lower()], replaced whole (safe across threads)
 
 
 def _lower(text: str) -> str:
-    if _LOWER_CACHE["text"] is not text:
-        low = text.lower()
-        if len(low) != len(text):  # a character whose lower case is longer: keep offsets exact
-            low = "".join(c.lower()[:1] or c for c in text)
-        _LOWER_CACHE["text"], _LOWER_CACHE["low"] = text, low
-    return _LOWER_CACHE["low"]
+    cached = _LOWER_CACHE[0]
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: keep offsets exact
+        low = "".join(c.lower()[:1] or c for c in text)
+    _LOWER_CACHE[0] = (text, low)
+    return low
 
 
 def _cands(text: str, p: int, s: int) -> list[int]:

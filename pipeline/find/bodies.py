@@ -736,7 +736,7 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
 # ---------------------------------------------------------------------------
 # public API
 
-_CACHE: dict = {"text": None, "bodies": None}
+_CACHE: list = [None]  # (text, bodies, starts) of the last text, replaced whole (safe across threads)
 
 
 @functools.lru_cache(maxsize=4)
@@ -750,8 +750,9 @@ def _raw_spans(text: str):
 
 def find_bodies(text: str, parsed=None) -> list[Body]:
     """Every body mention of ``text`` in order."""
-    if _CACHE["text"] is text:
-        return list(_CACHE["bodies"])
+    c = _CACHE[0]
+    if c is not None and c[0] is text:
+        return list(c[1])
     D, spans = _raw_spans(text)
     items, body_aliases, phrases = _definitions_cached(text)
     defs = dict(items)
@@ -766,9 +767,7 @@ def find_bodies(text: str, parsed=None) -> list[Body]:
             c = memo[t] = canonical_body(t, defs)
         out.append(Body(text=t, start=a, end=b, canonical=c))
     _extend_short_names(out)
-    _CACHE["text"] = text
-    _CACHE["bodies"] = out
-    _CACHE["starts"] = [b.start for b in out]
+    _CACHE[0] = (text, out, [b.start for b in out])
     return list(out)
 
 
@@ -823,12 +822,15 @@ def _extend_short_names(bodies: list[Body]) -> None:
 
 def bodies_in(text: str, start: int, end: int, parsed=None) -> list[Body]:
     """The bodies lying inside ``text[start:end]`` (uses the per-text cache)."""
-    if _CACHE["text"] is not text:
-        find_bodies(text, parsed)
-    starts = _CACHE["starts"]
+    c = _CACHE[0]
+    if c is None or c[0] is not text:
+        bodies = find_bodies(text, parsed)
+        starts = [b.start for b in bodies]
+    else:
+        _, bodies, starts = c
     i = bisect.bisect_left(starts, start)
     out = []
-    for b in _CACHE["bodies"][i:]:
+    for b in bodies[i:]:
         if b.start >= end:
             break
         if b.end <= end:
