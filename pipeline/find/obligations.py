@@ -139,6 +139,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 def _clean_name(s: str) -> str:
     s = re.sub(r"\s+", " ", s).strip(" ,;:.-–")
     s = re.sub(r"\s+(?:nơi|mà|thì|sẽ|đã|đang|cũng|đều|tự)$", "", s)
+    s = re.sub(r"\s*\(sau đây[^)]*\)?", "", s).strip(" ,;")
     s = _cfg()["strip_front"].sub("", s)
     return s.strip(" ,;:.-–")
 
@@ -302,6 +303,9 @@ def heading_actor(text: str, s: int, e: int) -> list[str]:
         body = body[:tail.start()]
     if not cfg["head"].match(body):
         return []
+    col = body.find(":")
+    if col >= 0 and any(w[0].islower() and w != "và" for w in body[col + 1:].split()):
+        body = body[:col]
     cut = re.search(r"\s+(?:có trách nhiệm|chịu trách nhiệm|thực hiện|triển khai|chủ trì|tập trung|khẩn trương)\b", body)
     if cut:
         body = body[:cut.start()]
