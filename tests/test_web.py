@@ -443,3 +443,23 @@ def test_cli_users_add(tmp_path):
     with store.session_scope(url) as s:
         u = auth.authenticate(s, "lan", "mật khẩu")
         assert u is not None and u.role == "editor"
+
+
+def test_request_body_limit(tmp_path):
+    """Bodies past the limit are refused (413), declared by Content-Length or grown while chunked."""
+    app = create_app(f"sqlite:///{tmp_path / 'lim.db'}", upload_dir=tmp_path / "up", max_upload_bytes=1000)
+    c = TestClient(app)
+    tok = _token(c.get("/upload").text)
+    big = b"a" * 1_200_000  # > 50 files x 1000 bytes + 1 MB
+    assert _upload(c, "a.txt", big, tok).status_code == 413
+    body = (b'--XX\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + tok.encode() +
+            b'\r\n--XX\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n' + big +
+            b"\r\n--XX--\r\n")
+
+    def chunks():
+        for i in range(0, len(body), 65536):
+            yield body[i:i + 65536]
+
+    r = c.post("/upload", content=chunks(), headers={"content-type": "multipart/form-data; boundary=XX"})
+    assert r.status_code == 413
+    assert not list((tmp_path / "up").iterdir())

@@ -78,6 +78,69 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# ---------------------------------------------------------------- request size
+
+class BodyTooLarge(Exception):
+    """A request body past :class:`BodyLimit`'s limit (answered 413)."""
+
+
+class BodyLimit:
+    """ASGI middleware: a request body larger than ``limit`` bytes is refused with 413, whether its
+    Content-Length says so up front or a chunked body grows past it while it is read."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def _too_large(self, send) -> None:
+        body = json.dumps({"detail": "Yêu cầu quá lớn"}, ensure_ascii=False).encode("utf-8")
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        for k, v in scope.get("headers") or []:
+            if k == b"content-length" and v.isdigit() and int(v) > self.limit:
+                return await self._too_large(send)
+        total = 0
+        started = False
+
+        async def limited():
+            nonlocal total
+            msg = await receive()
+            if msg.get("type") == "http.request":
+                total += len(msg.get("body") or b"")
+                if total > self.limit:
+                    raise BodyTooLarge()
+            return msg
+
+        async def watch(msg):
+            nonlocal started
+            if msg.get("type") == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, limited, watch)
+        except BodyTooLarge:
+            if not started:
+                await self._too_large(send)
+
+
+def _caused_by(exc: BaseException, kind: type, depth: int = 0) -> bool:
+    """Whether ``exc``, its causes or the members of an exception group are a ``kind``."""
+    if exc is None or depth > 8:
+        return False
+    if isinstance(exc, kind):
+        return True
+    for sub in getattr(exc, "exceptions", ()) or ():
+        if _caused_by(sub, kind, depth + 1):
+            return True
+    return _caused_by(exc.__cause__, kind, depth + 1) or _caused_by(exc.__context__, kind, depth + 1)
+
+
 # ---------------------------------------------------------------- upload checks
 
 class UploadRejected(ValueError):
@@ -333,7 +396,9 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
             if ctype.startswith("multipart/form-data") or ctype.startswith("application/x-www-form-urlencoded"):
                 try:
                     form = await request.form(max_files=MAX_FILES_PER_REQUEST)
-                except Exception:
+                except Exception as e:
+                    if _caused_by(e, BodyTooLarge):
+                        raise HTTPException(413, "Yêu cầu quá lớn.") from None
                     raise HTTPException(400, "Biểu mẫu không đọc được") from None
                 v = form.get("csrf_token")
                 got = v if isinstance(v, str) else None
@@ -373,10 +438,6 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
                     return RedirectResponse("/login?" + urlencode({"next": str(request.url.path) + (
                         "?" + request.url.query if request.url.query else "")}), status_code=303)
                 return JSONResponse({"detail": "Cần đăng nhập"}, status_code=401)
-        limit = max_upload_bytes * MAX_FILES_PER_REQUEST + 1024 * 1024
-        cl = request.headers.get("content-length")
-        if request.method == "POST" and cl and cl.isdigit() and int(cl) > limit:
-            return JSONResponse({"detail": "Yêu cầu quá lớn"}, status_code=413)
         resp = await call_next(request)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("X-Frame-Options", "DENY")
@@ -386,6 +447,7 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
                                 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
         return resp
 
+    app.add_middleware(BodyLimit, limit=max_upload_bytes * MAX_FILES_PER_REQUEST + 1024 * 1024)
     app.add_middleware(SessionMiddleware, secret_key=secret_key, session_cookie="vanban_session",
                        max_age=12 * 3600, same_site="lax", https_only=False)
 
