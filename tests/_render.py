@@ -165,7 +165,8 @@ def to_docx(text: str, path) -> Path:
 
 # ------------------------------------------------------------------ pdf
 def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
-           running_header: str | None = None, page_numbers: bool = False, align: str = "L") -> Path:
+           running_header: str | None = None, page_numbers: bool = False, align: str = "L",
+           indent: float = 0) -> Path:
     """A4 PDF, DejaVu Sans 11 pt; the header in two columns (issuer left,
     motto right, at the same height), then the body wrapped to the page width.
     ``running_header``: a line printed at the top of every page (as the
@@ -229,6 +230,12 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
             pdf.multi_cell(0, lh, ln, align="C", new_x="LMARGIN", new_y="NEXT")
             if k == n_title - 1:
                 pdf.ln(lh)
+            continue
+        if indent and not re.match(r"^([-+•]|\d+[.)]|[a-zđ]\)|[IVX]+\.)", ln):
+            # a first-line indent: the first line starts further in, the rest at the margin
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.write(lh, ln)
+            pdf.ln(lh)
             continue
         pdf.multi_cell(0, lh, ln, align=align, new_x="LMARGIN", new_y="NEXT")
     if recipients:
@@ -315,6 +322,34 @@ def pdf_with_table(path, before: list[str], table: list[list[str]], after: list[
     pdf.ln(8)
     for ln in after:
         pdf.multi_cell(0, 15, ln, align="L", new_x="LMARGIN", new_y="NEXT")
+    path = Path(path)
+    pdf.output(str(path))
+    return path
+
+
+def pdf_from_lines(path, lines: list[tuple[float, str, bool]], font: str | None = None) -> Path:
+    """A PDF laid out line by line: (indent, text, justified to the right margin)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_margins(57, 57, 57)
+    pdf.add_font("dv", "", font or find_font())
+    pdf.set_font("dv", size=11)
+    pdf.add_page()
+    width = pdf.w - 114
+    y = 70.0
+    for indent, text, justify in lines:
+        words = text.split()
+        x = 57 + indent
+        if justify and len(words) > 1:
+            room = width - indent - sum(pdf.get_string_width(w) for w in words)
+            space = room / (len(words) - 1)
+        else:
+            space = pdf.get_string_width(" ")
+        for w in words:
+            pdf.text(x, y, w)
+            x += pdf.get_string_width(w) + space
+        y += 15
     path = Path(path)
     pdf.output(str(path))
     return path

@@ -91,6 +91,25 @@ def test_running_headers_and_page_numbers_dropped(long_text, tmp_path):
     assert _lines(src.text) == [ln for ln in long_text.split("\n") if ln]
 
 
+def test_indented_paragraphs_rejoin_after_a_sentence_end(tmp_path):
+    """With first-line indents, a line at the margin continues the paragraph even
+    when the full line above it happens to end with a sentence."""
+    lines = [
+        (28, "Các cơ quan, đơn vị rà soát toàn bộ hồ sơ tồn đọng trong tháng này.", True),
+        (0, "Sở Tư pháp tổng hợp kết quả rà soát, báo cáo Ủy ban nhân dân tỉnh trước", True),
+        (0, "ngày 20 hằng tháng.", False),
+        (28, "Việc kiểm tra được tiến hành định kỳ hằng quý theo kế hoạch chung.", True),
+        (0, "Kinh phí thực hiện do ngân sách tỉnh bảo đảm.", False),
+        (28, "Giao Văn phòng Ủy ban nhân dân tỉnh theo dõi, đôn đốc việc thực hiện.", False),
+    ]
+    src = read_path(R.pdf_from_lines(tmp_path / "ind.pdf", lines, font=FONT))
+    assert _lines(src.text) == [
+        "Các cơ quan, đơn vị rà soát toàn bộ hồ sơ tồn đọng trong tháng này. Sở Tư pháp tổng hợp kết quả rà soát, "
+        "báo cáo Ủy ban nhân dân tỉnh trước ngày 20 hằng tháng.",
+        "Việc kiểm tra được tiến hành định kỳ hằng quý theo kế hoạch chung. Kinh phí thực hiện do ngân sách tỉnh bảo đảm.",
+        "Giao Văn phòng Ủy ban nhân dân tỉnh theo dõi, đôn đốc việc thực hiện."]
+
+
 @pytest.mark.parametrize("date_line", [
     "Thành phố Bình Nguyên Mới thuộc vùng Duyên hải, ngày 28 tháng 11 năm 2025",  # wraps in its column
     "Thị xã Bình Nguyên, ngày 14 tháng 8 năm 2025",  # wider than the motto above it

@@ -379,6 +379,8 @@ def _drop_running(pages: list[list[Row]], widths: list[float], heights: list[flo
     if n >= 3:
         repeated = {k for k, c in tops.items() if c >= max(3, n * 0.5)}
         repeated |= {k for k, c in bottoms.items() if c >= max(3, n * 0.5)}
+        # a bare number is judged by its place (_is_running), not by repetition
+        repeated = {k for k in repeated if any(ch.isalpha() for ch in k)}
     out = []
     for k, rows in enumerate(pages):
         rows = list(rows)
@@ -417,6 +419,15 @@ def _join_rows(rows: list[Row]) -> str:
     def gap(a: Row, b: Row) -> bool:
         return bool(line_h) and a.page == b.page and bool(a.words) and bool(b.words) and \
             b.top - a.bottom > 0.9 * line_h
+
+    at_margin = left_margin + 0.03 * width + 2
+    # paragraphs with a first-line indent: then a line at the margin after a
+    # full line ending a sentence still continues the paragraph
+    # (judged after short lines that end a sentence: those surely end a paragraph)
+    starts = [b for a, b in zip(rows, rows[1:]) if not a.no_join and not b.no_join and b.words
+              and HARD_END.search(a.text.strip()) and a.x1 < right_margin - 0.15 * width
+              and not ITEM_START.match(b.text.strip())]
+    indented = len(starts) >= 2 and sum(1 for b in starts if b.x0 > at_margin + 4) >= 0.7 * len(starts)
     out: list[str] = []
     for i, r in enumerate(rows):
         text = r.text.strip()
@@ -427,9 +438,9 @@ def _join_rows(rows: list[Row]) -> str:
             join = (
                 not prev.no_join and not r.no_join
                 and prev.x1 >= right_margin - 0.15 * width
-                and r.x0 <= left_margin + 0.03 * width + 2
+                and r.x0 <= at_margin
                 and not gap(prev, r)
-                and (not HARD_END.search(prev.text.strip()) or text[:1].islower())
+                and (not HARD_END.search(prev.text.strip()) or text[:1].islower() or indented)
                 and not ITEM_START.match(text)
                 and any(c.isalnum() for c in text) and any(c.isalnum() for c in prev.text)
             )
