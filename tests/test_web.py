@@ -463,3 +463,68 @@ def test_request_body_limit(tmp_path):
     r = c.post("/upload", content=chunks(), headers={"content-type": "multipart/form-data; boundary=XX"})
     assert r.status_code == 413
     assert not list((tmp_path / "up").iterdir())
+
+
+CT_OLD = """ỦY BAN NHÂN DÂN
+TỈNH HÀ GIANG
+Số: 01/CT-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Hà Giang, ngày 05 tháng 01 năm 2024
+
+CHỈ THỊ
+Về quản lý chất thải rắn
+
+1. Các huyện, thành phố rà soát các điểm tập kết rác, hoàn thành trước ngày 30/6/2024.
+
+CHỦ TỊCH
+Trần Văn Bình
+"""
+
+CT_NEW = """ỦY BAN NHÂN DÂN
+TỈNH HÀ GIANG
+Số: 05/CT-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Hà Giang, ngày 02 tháng 4 năm 2025
+
+CHỈ THỊ
+Về tăng cường quản lý chất thải rắn
+
+1. Sở Tài nguyên và Môi trường chủ trì kiểm tra các bãi chôn lấp, hoàn thành trước ngày 30/9/2025.
+
+2. Chỉ thị này có hiệu lực kể từ ngày ký và thay thế Chỉ thị số 01/CT-UBND ngày 05/01/2024 của Ủy ban \
+nhân dân tỉnh.
+
+CHỦ TỊCH
+Trần Văn Bình
+"""
+
+
+def test_citations_flag_superseded(tmp_path):
+    app = create_app(f"sqlite:///{tmp_path / 'sup.db'}", upload_dir=tmp_path / "up")
+    c = TestClient(app)
+    tok = _token(c.get("/upload").text)
+    ids = {}
+    for name, text in (("ct-moi.txt", CT_NEW), ("ct-cu.txt", CT_OLD)):
+        res = _upload(c, name, text.encode(), tok, params={"format": "json"}).json()["results"][0]
+        assert res["ok"], res
+        ids[name] = res["document_id"]
+    r = c.get("/citations", params={"doc": ids["ct-moi.txt"]})
+    assert r.status_code == 200
+    assert 'id="superseded-list"' in r.text and "01/CT-UBND" in r.text
+    assert re.search(r'class="node[^"]*superseded', r.text)
+    assert "thay thế" in r.text
+    old = c.get(f"/documents/{ids['ct-cu.txt']}").text
+    assert 'id="superseded-note"' in old and f'href="/documents/{ids["ct-moi.txt"]}"' in old
+    r = c.get("/citations", params={"doc": ids["ct-cu.txt"]})
+    assert 'id="superseded-note"' in r.text
+    listing = c.get("/").text
+    assert "Hết hiệu lực" in listing
+    # the new one's reference mark links to the cited document, shown by its canonical symbol
+    new = c.get(f"/documents/{ids['ct-moi.txt']}").text
+    assert f'<a href="/documents/{ids["ct-cu.txt"]}">01/CT-UBND</a>' in new
