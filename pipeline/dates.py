@@ -298,6 +298,7 @@ _KEYWORDS = {
     "định": ("rec0",), "thường": ("rec0",), "sáu": ("half0", "rec0"), "nửa": ("half0",),
     "ngày": ("recof",), "tháng": ("recof",), "tuần": ("recof",), "lần": ("per",),
 }
+_NOT_HANG_RE = re.compile(r"(?<![^\W\d_])(?:ngân|cửa|mặt|khách|đơn|xếp|đặt|bán|mua|nhà|giao|chở|lô)\s+$")
 _LOWER_CACHE: list = [None, None]  # [text, text.lower()], replaced whole (safe across threads)
 
 
@@ -373,7 +374,10 @@ def _anchors(text: str, s: int, e: int) -> dict:
                     if k == "quarter":
                         A["quarter"].append((i, _cands(text, i, s)))
                     elif k == "rec":
-                        A["rec"].append((i, _cands(text, i, s)))
+                        if kw == "hàng" and _NOT_HANG_RE.search(low, max(0, i - 8), i):
+                            pass  # "ngân hàng năm nay", "khách hàng tháng 5": not "hàng năm/tháng"
+                        else:
+                            A["rec"].append((i, _cands(text, i, s)))
                     elif k == "rec0":
                         A["rec"].append((i, [i]))
                     elif k == "half0":

@@ -140,6 +140,10 @@ def test_recurrences(text, expr, rec):
     assert (x.text, x.recurrence, x.deadline) == (expr, rec, None)
 
 
+def test_hang_of_other_words_is_no_recurrence():
+    assert find_times("Ngân hàng năm nay tăng trưởng; khách hàng tháng trước giảm.") == []
+
+
 def test_annual_vs_year_2025():
     xs = find_times("Kế hoạch năm 2025 và kế hoạch hằng năm")
     assert [(x.kind, x.value, x.recurrence) for x in xs] == [("year", "2025", None), ("recurrence", None, "annual")]
