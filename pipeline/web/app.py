@@ -451,8 +451,19 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
     app.add_middleware(SessionMiddleware, secret_key=secret_key, session_cookie="vanban_session",
                        max_age=12 * 3600, same_site="lax", https_only=False)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException):
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_params(request: Request, exc: RequestValidationError):
+        return await http_error(request, HTTPException(400, "Tham số không hợp lệ."))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            exc = HTTPException(404, "Không tìm thấy trang này.")
+        elif exc.status_code == 405:
+            exc = HTTPException(405, "Phương thức không được hỗ trợ.")
         accept = request.headers.get("accept", "")
         if "application/json" in accept or request.url.path.startswith("/api/") or \
                 request.query_params.get("format") == "json":
