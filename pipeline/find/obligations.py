@@ -224,6 +224,17 @@ def _phrase(text: str, pos: int, e: int, extend: bool = False):
 
 
 def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, int]], bool]:
+    names, span, cue = _actor_at(text, s, e)
+    return list(names), span, cue
+
+
+@functools.lru_cache(maxsize=8192)
+def _actor_at(text: str, s: int, e: int) -> tuple[tuple, Optional[tuple[int, int]], bool]:
+    names, span, cue = _actor_at_uncached(text, s, e)
+    return tuple(names), span, cue
+
+
+def _actor_at_uncached(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, int]], bool]:
     """The actor(s) a unit names at its start: ``(names, span, by_cue)``.
 
     "<actor> <verb> …", "Giao <actor> …", "Đề nghị <actor> …",
@@ -241,7 +252,7 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
             r = _phrase(text, m.end(), e2)
             if r:
                 return r[0], r[1], True
-            cm = re.match(r"([^:.;]{3,150}):", text[m.end():e2])
+            cm = _COLON_NAME_RE.match(text[m.end():e2])
             if cm:
                 names = split_names(cm.group(1))
                 if names:
@@ -252,7 +263,7 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
                 return r[0], r[1], False
     # "X yêu cầu <actor> …" in the first clause, X a body (the issuer)
     first_end = min(e2, s + 300)
-    closing = bool(re.match(r"(?i:trên đây)", text[s:s + 10]))
+    closing = bool(_CLOSING_RE.match(text, s, s + 10))
     for m in cfg["lead_cue"].finditer(text, s, first_end if not closing else e2):
         pre = text[p:m.start()]
         after_colon = bool(re.search(r":\s*$", text[max(s, m.start() - 3):m.start()]))
@@ -264,17 +275,17 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
         if r:
             return r[0], r[1], True
     # "nếu có vướng mắc thì <actor> …"
-    tm = re.search(r"\sthì\s+", text[s:min(e2, s + 200)])
+    tm = _THI_RE.search(text[s:min(e2, s + 200)])
     if tm:
         r = _phrase(text, s + tm.end(), e2)
         if r:
             return r[0], r[1], False
     # an opener clause with commas inside: "Hàng quý, 6 tháng, …, các TCCS đảng …"
-    if p != s or cfg["opener"].match(text, s, e2) or re.match(r"(?i:(?:hàng|hằng|định kỳ|trong|để|nhằm|căn cứ|trên cơ sở)\b)", text[s:s + 12]):
-        stop = re.search(r"[;:]", text[s:min(e2, s + 250)])
-        for cm in re.finditer(r",\s+", text[s:s + stop.start()] if stop else text[s:min(e2, s + 250)]):
+    if p != s or cfg["opener"].match(text, s, e2) or _TIME_OPENER_RE.match(text, s, s + 12):
+        stop = _SEMI_RE.search(text[s:min(e2, s + 250)])
+        for cm in _COMMA_RE.finditer(text[s:s + stop.start()] if stop else text[s:min(e2, s + 250)]):
             q = s + cm.end()
-            if re.match(r"(?:đơn vị|cơ quan)\b", text[q:q + 10]):
+            if _BARE_UNIT_RE.match(text, q, q + 10):
                 continue
             if text.count("(", s, q) > text.count(")", s, q):
                 continue  # inside brackets
@@ -282,6 +293,15 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
             if r:
                 return r[0], r[1], False
     return [], None, False
+
+
+_COLON_NAME_RE = re.compile(r"([^:.;]{3,150}):")
+_CLOSING_RE = re.compile(r"(?i:trên đây)")
+_THI_RE = re.compile(r"\sthì\s+")
+_TIME_OPENER_RE = re.compile(r"(?i:(?:hàng|hằng|định kỳ|trong|để|nhằm|căn cứ|trên cơ sở)\b)")
+_SEMI_RE = re.compile(r"[;:]")
+_COMMA_RE = re.compile(r",\s+")
+_BARE_UNIT_RE = re.compile(r"(?:đơn vị|cơ quan)\b")
 
 
 def _looks_verb_start(text: str, s: int) -> bool:
@@ -811,7 +831,8 @@ def report_to_in(text: str, s: int, e: int) -> Optional[str]:
 def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
     cfg = _cfg()
     t = text[u.start:u.end]
-    if cfg["prohibition"].search(t):
+    low = t.lower()
+    if ("cấm" in low or "không" in low) and cfg["prohibition"].search(t):
         return "prohibition"
     if cfg["figure"].match(t) or cfg["target_start"].match(t):
         return "target"
