@@ -110,6 +110,18 @@ def test_indented_paragraphs_rejoin_after_a_sentence_end(tmp_path):
         "Giao Văn phòng Ủy ban nhân dân tỉnh theo dõi, đôn đốc việc thực hiện."]
 
 
+def test_long_word_wrapped_early_is_rejoined(tmp_path):
+    """A web address too long for the rest of a line wraps early: still one paragraph."""
+    lines = [
+        (0, "Các cơ quan, đơn vị tiếp tục rà soát, cập nhật đầy đủ thông tin của cán bộ,", True),
+        (0, "công chức, viên chức trên hệ thống", False),
+        (0, "(https://csdl-canbo-congchuc-vienchuc.binhnguyen.gov.vn/ho-so-ly-lich-dien-tu/cap-nhat)", False),
+        (0, "và hoàn thành trước ngày 15 tháng 12.", False),
+    ]
+    src = read_path(R.pdf_from_lines(tmp_path / "url.pdf", lines, font=FONT))
+    assert _lines(src.text) == [" ".join(t for _, t, _ in lines)]
+
+
 @pytest.mark.parametrize("date_line", [
     "Thành phố Bình Nguyên Mới thuộc vùng Duyên hải, ngày 28 tháng 11 năm 2025",  # wraps in its column
     "Thị xã Bình Nguyên, ngày 14 tháng 8 năm 2025",  # wider than the motto above it

@@ -437,7 +437,7 @@ def _join_rows(rows: list[Row]) -> str:
             prev = rows[i - 1]
             join = (
                 not prev.no_join and not r.no_join
-                and prev.x1 >= right_margin - 0.15 * width
+                and (prev.x1 >= right_margin - 0.15 * width or _no_room(prev, r, right_margin))
                 and r.x0 <= at_margin
                 and not gap(prev, r)
                 and (not HARD_END.search(prev.text.strip()) or text[:1].islower() or indented)
@@ -452,6 +452,16 @@ def _join_rows(rows: list[Row]) -> str:
                 out.append("\n")
         out.append(text)
     return "".join(out)
+
+
+def _no_room(prev: Row, r: Row, right_margin: float) -> bool:
+    """The first word of ``r`` would not have fitted at the end of ``prev``
+    (a long word such as a web address wraps early)."""
+    if not prev.words or not r.words:
+        return False
+    w = r.words[0]
+    space = max((prev.bottom - prev.top) * 0.3, 2.0)
+    return prev.x1 + space + (w["x1"] - w["x0"]) > right_margin + 1
 
 
 # ------------------------------------------------------------------ main
