@@ -528,3 +528,38 @@ def test_citations_flag_superseded(tmp_path):
     # the new one's reference mark links to the cited document, shown by its canonical symbol
     new = c.get(f"/documents/{ids['ct-moi.txt']}").text
     assert f'<a href="/documents/{ids["ct-cu.txt"]}">01/CT-UBND</a>' in new
+
+
+def test_login_throttled_after_failures(tmp_path):
+    from pipeline import store
+    from pipeline.web import auth
+    from pipeline.web.app import LOGIN_MAX_FAILURES
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    app = create_app(url, require_login=True, upload_dir=tmp_path / "up")
+    with store.session_scope(url) as s:
+        auth.add_user(s, "an", "đúng", "viewer")
+    for _ in range(LOGIN_MAX_FAILURES):
+        assert _login(app, "an", "sai")[1].status_code == 401
+    c, r = _login(app, "an", "đúng")
+    assert r.status_code == 429 and "quá nhiều lần" in r.text
+
+
+def test_graph_capped_near_centre():
+    import networkx as nx
+
+    from pipeline.web.app import graph_svg_data
+
+    g = nx.DiGraph()
+    g.add_node(0, label="tâm", center=True)
+    for i in range(1, 30):
+        g.add_edge(0, i)
+        g.nodes[i]["label"] = f"gần {i}"
+        for j in range(3):
+            g.add_edge(i, 100 * i + j)
+            g.nodes[100 * i + j]["label"] = f"xa {i}.{j}"
+    d = graph_svg_data(g, max_nodes=40)
+    assert d["total"] == 1 + 29 + 87 and len(d["nodes"]) == 40
+    kept = {n["id"] for n in d["nodes"]}
+    assert set(range(30)) <= kept
+    assert all(0 <= n["cx"] <= d["width"] and 0 <= n["cy"] <= d["height"] for n in d["nodes"])

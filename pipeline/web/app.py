@@ -55,6 +55,8 @@ FORMAT_MIME = {
     "md": "text/markdown; charset=utf-8",
 }
 DOWNLOAD_FORMATS = ("docx", "xlsx", "ics", "html")
+LOGIN_MAX_FAILURES = 5  # failed logins of one account name within LOGIN_WINDOW_S before it is refused a while
+LOGIN_WINDOW_S = 300
 
 
 @dataclass
@@ -248,14 +250,26 @@ def _ascii_slug(s: str) -> str:
 
 # ---------------------------------------------------------------- graph drawing
 
-def graph_svg_data(g, width: int = 960, height: int = 560) -> dict:
+MAX_GRAPH_NODES = 80
+
+
+def graph_svg_data(g, width: int = 960, height: Optional[int] = None, max_nodes: int = MAX_GRAPH_NODES) -> dict:
     """Positions (networkx spring_layout, fixed seed) of the graph's nodes and clipped edge lines, for the
-    SVG template (labels stay plain text: the template escapes them)."""
+    SVG template (labels stay plain text: the template escapes them).  A graph with more than
+    ``max_nodes`` nodes keeps those nearest to its centre."""
     import networkx as nx
 
+    total = g.number_of_nodes()
+    if total > max_nodes:
+        centre = next((k for k, a in g.nodes(data=True) if a.get("center")), None)
+        dist = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), centre) if centre is not None else {}
+        keep = sorted(g.nodes, key=lambda k: (dist.get(k, 99), str(g.nodes[k].get("label", ""))))[:max_nodes]
+        g = g.subgraph(keep).copy()
     n = g.number_of_nodes()
+    if height is None:
+        height = 560 + 10 * max(0, n - 20)
     if n == 0:
-        return {"nodes": [], "edges": [], "width": width, "height": height}
+        return {"nodes": [], "edges": [], "width": width, "height": height, "total": total}
     if n == 1:
         pos = {k: (0.0, 0.0) for k in g}
     elif n == 2:
@@ -300,7 +314,7 @@ def graph_svg_data(g, width: int = 960, height: int = 560) -> dict:
         edges.append({"x1": round(sx1, 1), "y1": round(sy1, 1), "x2": round(ex1, 1), "y2": round(ey1, 1),
                       "relation": e.get("relation") or "cites", "count": e.get("count") or 1,
                       "mx": round((sx1 + ex1) / 2, 1), "my": round((sy1 + ey1) / 2, 1)})
-    return {"nodes": nodes, "edges": edges, "width": width, "height": height}
+    return {"nodes": nodes, "edges": edges, "width": width, "height": height, "total": total}
 
 
 RELATION_VI = {"based_on": "căn cứ", "implements": "triển khai", "replaces": "thay thế", "amends": "sửa đổi",
@@ -480,12 +494,21 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
     def login_page(request: Request, next: str = "/"):
         return render(request, "login.html", next=_safe_next(next), error=None)
 
+    failures: dict[str, list[float]] = {}  # account name -> times of recent failed logins
+
     @app.post("/login", dependencies=[Depends(check_csrf)])
     async def login(request: Request):
+        import time
+
         form = await request.form()
-        name = str(form.get("name") or "")
+        name = str(form.get("name") or "")[:auth.NAME_MAX]
         password = str(form.get("password") or "")
         nxt = _safe_next(str(form.get("next") or "/"))
+        now = time.monotonic()
+        recent = [t for t in failures.get(name, []) if now - t < LOGIN_WINDOW_S]
+        if len(recent) >= LOGIN_MAX_FAILURES:
+            return render(request, "login.html", status_code=429, next=nxt,
+                          error="Đăng nhập sai quá nhiều lần. Hãy thử lại sau vài phút.")
         from starlette.concurrency import run_in_threadpool
 
         def check():
@@ -495,8 +518,13 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
 
         u = await run_in_threadpool(check)
         if u is None:
+            recent.append(now)
+            failures[name] = recent
+            if len(failures) > 10_000:  # bounded memory
+                failures.clear()
             return render(request, "login.html", status_code=401, next=nxt,
                           error="Sai tên đăng nhập hoặc mật khẩu.")
+        failures.pop(name, None)
         request.session.clear()  # a new session: no fixation
         request.session["user"] = u.name
         request.session["csrf"] = secrets.token_urlsafe(32)
