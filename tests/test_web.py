@@ -528,6 +528,9 @@ def test_citations_flag_superseded(tmp_path):
     # the new one's reference mark links to the cited document, shown by its canonical symbol
     new = c.get(f"/documents/{ids['ct-moi.txt']}").text
     assert f'<a href="/documents/{ids["ct-cu.txt"]}">01/CT-UBND</a>' in new
+    refs = new[new.index('id="ref-list"'):]
+    refs = refs[:refs.index("</ul>")]
+    assert "Chỉ thị 01/CT-UBND" in refs and "thay thế" in refs and "Hết hiệu lực" in refs
 
 
 def test_login_throttled_after_failures(tmp_path):

@@ -570,6 +570,16 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
             v = doc.current_version
             text_html = None
             counts = {}
+            recipients = [r.get("name") for r in ((v.record or {}).get("document") or {}).get("recipients") or []
+                          if isinstance(r, dict) and r.get("name")] if v is not None else []
+            refs = []
+            if v is not None:
+                for r in v.references:
+                    t = r.target
+                    refs.append({"label": " ".join(x for x in (r.doc_type, r.symbol) if x) or (r.title or r.text),
+                                 "href": _ref_href(r), "relation": r.relation, "date": r.date,
+                                 "ingested": bool(t is not None and t.document is not None),
+                                 "superseded": bool(t is not None and t.superseded_by_id)})
             if v is not None:
                 try:
                     times = find_times(v.text, anchor=doc.issued_date)
@@ -589,7 +599,7 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
                                 .order_by(auth.WebUpload.id.desc()).limit(5)).all()
             upload_names = [u.original_name for u in uploads]
         return render(request, "document.html", doc=info, doc_id=doc_id, text_html=text_html, counts=counts,
-                      checklist=cl, upload_names=upload_names)
+                      checklist=cl, upload_names=upload_names, recipients=recipients, refs=refs)
 
     # ------------------------------------------------------------ upload
 
