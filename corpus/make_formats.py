@@ -4,6 +4,9 @@ it gives the same clean text as the .txt (modulo whitespace).
 
     python corpus/make_formats.py            # render and check
     python corpus/make_formats.py --check    # only check what is there
+    python corpus/make_formats.py --eval-gold ../shared   # score the gold
+        documents rendered into each format (a temporary folder), as
+        `vanban eval` scores their .txt
 
 Formats: .pdf (two-column header; needs fpdf2 and a font with Vietnamese
 glyphs), .docx (header as a two-column table), .html (with site clutter),
@@ -97,10 +100,63 @@ def _same_but_header_order(want: str, got: str) -> bool:
     return _header_split(want) == _header_split(got)
 
 
+EVAL_FORMATS = ("txt", "pdf", "docx", "html", "tcvn3", "vni", "cp1258")
+
+
+def eval_gold(shared: Path, formats=EVAL_FORMATS) -> int:
+    """Render every gold document's text into each format, extract, and score
+    against the gold records: does a format lose anything the .txt gives?"""
+    import tempfile
+
+    from pipeline.evaluate import evaluate
+    from pipeline.extract import extract_path
+
+    gold, texts = shared / "gold", [shared / "seeds", shared / "external-corpus"]
+    font = R.find_font()
+    print(f"{'format':8s} {'doc fields':>10s} {'refs F1':>8s} {'oblig P':>8s} {'oblig R':>8s} {'oblig F1':>8s} "
+          f"{'deadl F1':>8s} {'recip F1':>8s}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in formats:
+            if fmt == "pdf" and font is None:
+                print(f"{fmt:8s} skipped: no font with Vietnamese glyphs")
+                continue
+            out = Path(tmp) / fmt
+            out.mkdir()
+
+            def extractor(p, fmt=fmt, out=out):
+                p = Path(p)
+                if fmt == "txt":
+                    return extract_path(p)
+                text = p.read_text(encoding="utf-8")
+                q = out / f"{p.stem}.{fmt}"
+                if fmt == "pdf":
+                    R.to_pdf(text, q, font=font)
+                elif fmt == "docx":
+                    R.to_docx(text, q)
+                elif fmt == "html":
+                    q.write_text(R.to_html(text), encoding="utf-8")
+                else:
+                    q.write_bytes(R.to_bytes(text, fmt))
+                return extract_path(q)
+
+            r = evaluate(gold, texts, extractor=extractor)
+            doc = r["document"]
+            acc = sum(v["accuracy"] for v in doc.values()) / max(len(doc), 1)
+            ob = r["obligations"]["units"]
+            print(f"{fmt:8s} {acc:10.3f} {r['references']['mentions']['f1']:8.3f} {ob['precision']:8.3f} "
+                  f"{ob['recall']:8.3f} {ob['f1']:8.3f} {r['obligations']['deadline']['f1']:8.3f} "
+                  f"{r['recipients']['f1']:8.3f}" + (f"  errors: {r['errors']}" if r["errors"] else ""))
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="only read back what is there")
+    ap.add_argument("--eval-gold", metavar="SHARED", type=Path,
+                    help="score the gold documents rendered into every format")
     args = ap.parse_args(argv)
+    if args.eval_gold:
+        return eval_gold(args.eval_gold)
     font = R.find_font()
     if font is None and not args.check:
         print("no font with Vietnamese glyphs found: skipping .pdf", file=sys.stderr)
