@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import json
+import math
+from collections import Counter
 import textwrap
 from typing import Optional
 
@@ -54,15 +56,31 @@ def _add_edge(g: nx.DiGraph, e: dict) -> None:
 def neighbourhood(session, identity: store.Identity, depth: int = 1, direction: str = "both") -> nx.DiGraph:
     """Documents within ``depth`` citation steps of ``identity`` (``direction``: "out", "in" or "both")."""
     g = nx.DiGraph()
-    g.add_node(identity.id, **_node_attrs(store.identity_dict(identity), center=True))
+    g.add_node(identity.id, **_node_attrs(store.identity_dict(identity), center=True), level=0)
     if direction in ("out", "both"):
         for e in store.cites(session, identity, depth):
             _add_edge(g, e)
+            g.nodes[e["to"]["id"]].setdefault("level", e["depth"])  # what it cites: to the right
     if direction in ("in", "both"):
         for e in store.cited_by(session, identity, depth):
             _add_edge(g, e)
+            g.nodes[e["from"]["id"]].setdefault("level", -e["depth"])  # who cites it: to the left
     g.nodes[identity.id]["center"] = True
     return g
+
+
+def _layered(g: nx.DiGraph) -> dict:
+    """Columns by ``level`` (citing documents left, cited right), spread evenly in each column."""
+    cols: dict[int, list] = {}
+    for n, a in g.nodes(data=True):
+        cols.setdefault(int(a.get("level", 0)), []).append(n)
+    pos = {}
+    for lev, nodes in cols.items():
+        nodes.sort(key=lambda n: (g.nodes[n].get("date") or "", g.nodes[n].get("label") or ""))
+        k = len(nodes)
+        for i, n in enumerate(nodes):
+            pos[n] = (float(lev), (k - 1) / 2.0 - i)
+    return pos
 
 
 def corpus_graph(session) -> nx.DiGraph:
@@ -115,24 +133,63 @@ def draw(g: nx.DiGraph, fmt: str = "png") -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch
 
     n = max(1, g.number_of_nodes())
-    size = min(30.0, 6.0 + 1.2 * n ** 0.5 * 2)
-    fig, ax = plt.subplots(figsize=(size, size * 0.75))
+    layered = n > 0 and all("level" in a for _, a in g.nodes(data=True))
+    if layered:
+        pos = _layered(g)
+        n_cols = len({int(x) for x, _ in pos.values()})
+        tallest = max(Counter(int(x) for x, _ in pos.values()).values())
+        fig, ax = plt.subplots(figsize=(min(40.0, 3.2 + 3.4 * n_cols), min(60.0, 1.5 + 0.62 * tallest)))
+    else:
+        size = min(30.0, 6.0 + 1.2 * n ** 0.5 * 2)
+        fig, ax = plt.subplots(figsize=(size, size * 0.75))
+        pos = ({k: (0.0, 0.0) for k in g} if n == 1 else nx.circular_layout(g) if n == 2
+               else nx.spring_layout(g, seed=7, k=2.0 / n ** 0.5))
     try:
-        if n <= 2:
-            pos = nx.circular_layout(g) if n == 2 else {k: (0.0, 0.0) for k in g}
-        else:
-            pos = nx.spring_layout(g, seed=7, k=2.0 / n ** 0.5)
-        colors = ["#ffd54f" if a.get("center") else ("#e0e0e0" if a.get("placeholder") else "#90caf9")
-                  for _, a in g.nodes(data=True)]
-        nx.draw_networkx_nodes(g, pos, ax=ax, node_color=colors, node_size=900, edgecolors="#555555")
-        nx.draw_networkx_edges(g, pos, ax=ax, arrows=True, arrowsize=14, node_size=900, edge_color="#777777")
-        labels = {k: _wrap(a.get("label", ""), 22) for k, a in g.nodes(data=True)}
-        nx.draw_networkx_labels(g, pos, labels=labels, ax=ax, font_size=7)
-        elabels = {(a, b): e.get("relation", "") for a, b, e in g.edges(data=True) if e.get("relation") != "cites"}
-        if elabels:
-            nx.draw_networkx_edge_labels(g, pos, edge_labels=elabels, ax=ax, font_size=6)
+        boxes = {}
+        for k, a in g.nodes(data=True):
+            fc = "#ffd54f" if a.get("center") else ("#eeeeee" if a.get("placeholder") else "#bbdefb")
+            t = ax.text(pos[k][0], pos[k][1], _wrap(a.get("label", ""), 24), ha="center", va="center",
+                        fontsize=7, color="#777777" if a.get("superseded") else "black", zorder=3,
+                        bbox=dict(boxstyle="round,pad=0.35", fc=fc, ec="#555555",
+                                  ls="--" if a.get("placeholder") else "-"))
+            boxes[k] = t
+        xs = [x for x, _ in pos.values()] or [0.0]
+        ys = [y for _, y in pos.values()] or [0.0]
+        ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+        ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+        fig.set_dpi(110)
+        fig.canvas.draw()  # place the label boxes: each arrow stops at its boxes' edges
+        renderer = fig.canvas.get_renderer()
+        ext = {k: t.get_bbox_patch().get_window_extent(renderer) for k, t in boxes.items()}
+
+        def margin(k, dx: float, dy: float) -> float:
+            """Points from the centre of k's box to its edge in direction (dx, dy) (display units)."""
+            w, h = ext[k].width / 2, ext[k].height / 2
+            if not dx and not dy:
+                return 0.0
+            t = min(w / abs(dx) if dx else float("inf"), h / abs(dy) if dy else float("inf"))
+            return t * math.hypot(dx, dy) * 72.0 / fig.dpi
+
+        for a, b, e in g.edges(data=True):
+            (xa, ya), (xb, yb) = ax.transData.transform(pos[a]), ax.transData.transform(pos[b])
+            dx, dy = xb - xa, yb - ya
+            same_column = layered and abs(dx) < 1e-6
+            # an edge inside a column bows out to the left so it does not run behind the boxes between
+            rad = -0.5 if same_column else 0.0
+            ax.add_patch(FancyArrowPatch(pos[a], pos[b], arrowstyle="-|>", mutation_scale=11, color="#777777",
+                                         lw=0.8, zorder=2, shrinkA=margin(a, dx, dy) + 1,
+                                         shrinkB=margin(b, dx, dy) + 2, connectionstyle=f"arc3,rad={rad}"))
+            rel = e.get("relation", "cites")
+            if rel != "cites" or e.get("count", 1) > 1:
+                lab = (rel if rel != "cites" else "") + (f" ×{e['count']}" if e.get("count", 1) > 1 else "")
+                # the middle of the (quadratic) arc, in display units, back to data units
+                mx, my = ax.transData.inverted().transform(((xa + xb) / 2 + rad * dy / 2, (ya + yb) / 2 - rad * dx / 2))
+                ax.text(mx, my, lab.strip(), fontsize=6,
+                        ha="center", va="center", color="#444444", zorder=2.5,
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
         ax.set_axis_off()
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, bbox_inches="tight", dpi=110)
