@@ -246,7 +246,16 @@ def get_engine(url: Optional[str] = None) -> Engine:
     else:
         eng = create_engine(url, pool_pre_ping=True)
     _load_other_tables()
-    Base.metadata.create_all(eng)
+    for attempt in range(3):
+        try:
+            Base.metadata.create_all(eng)
+            break
+        except Exception:  # another process created the tables at the same moment: look again
+            if attempt == 2:
+                raise
+            import time
+
+            time.sleep(0.3)
     _ENGINES[url] = eng
     return eng
 
