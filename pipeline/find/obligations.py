@@ -452,18 +452,22 @@ class _Walker:
                 break
             a, b = _trim(text, *sents.pop())
             tail_attrs.append((a, ak2[1], b))
+        group_actor: list = []
         if in_list and len(sents) > 1:
             groups = [[sents[0]]]
             first_names, _, _ = actor_at(text, sents[0][0], sents[0][1])
             cur_actor = first_names or inherited
+            group_actor = [None]
             for a, b in sents[1:]:
                 names, span, _ = actor_at(text, a, b)
                 if names and not _same_actor(names, cur_actor):
                     groups.append([(a, b)])
+                    group_actor.append(None)
                     cur_actor = names
                 elif len(groups) > 1 and not names and not _same_actor(cur_actor, first_names or inherited):
                     # back to the item's own actor
                     groups.append([(a, b)])
+                    group_actor.append(None)
                     cur_actor = first_names or inherited
                 else:
                     groups[-1].append((a, b))
@@ -473,11 +477,12 @@ class _Walker:
         else:
             spans = [(sents[0][0], sents[-1][1])]
         made = []
-        for a, b in spans:
+        for gi, (a, b) in enumerate(spans):
             a, b = _trim(text, a, b)
             if b - a < 8:
                 continue
-            u = Unit(a, b, section=sec_path, ctx=ctx, inherited=list(inherited), lead_span=lead_span,
+            inh = group_actor[gi] if gi < len(group_actor) and group_actor[gi] is not None else inherited
+            u = Unit(a, b, section=sec_path, ctx=ctx, inherited=list(inh), lead_span=lead_span,
                      in_list=in_list)
             self.add(u)
             made.append(u)
@@ -558,6 +563,10 @@ class _Walker:
             if r:
                 carry = r
         return tail_lead
+
+
+_TROUBLE_REPORT_RE = re.compile(r"(?i:khó khăn|vướng mắc)")
+_REPORT_WORD_RE = re.compile(r"(?i:\b(?:phản ánh|báo cáo)\b)")
 
 
 def _norm_names(names) -> frozenset:
