@@ -566,3 +566,29 @@ def test_graph_capped_near_centre():
     kept = {n["id"] for n in d["nodes"]}
     assert set(range(30)) <= kept
     assert all(0 <= n["cx"] <= d["width"] and 0 <= n["cy"] <= d["height"] for n in d["nodes"])
+
+
+@pytest.mark.parametrize("host,login", [(None, False), ("127.0.0.1", False), ("0.0.0.0", True)])
+def test_cli_serve_requires_login_beyond_loopback(tmp_path, monkeypatch, host, login):
+    import typer
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from pipeline import cli_web
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    app = typer.Typer()
+
+    @app.callback()
+    def _root():
+        pass
+
+    cli_web.register(app)
+    args = ["serve", "--db", f"sqlite:///{tmp_path / 's.db'}", "--upload-dir", str(tmp_path / "up")]
+    if host:
+        args += ["--host", host]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert seen["host"] == (host or "127.0.0.1") and seen["port"] == 8000
+    assert seen["app"].state.require_login is login
