@@ -594,7 +594,9 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
                 cl = build_checklist(s, document_id=doc.id)
             except Exception:
                 cl = None
-            uploads = s.scalars(__import__("sqlalchemy").select(auth.WebUpload)
+            from sqlalchemy import select
+
+            uploads = s.scalars(select(auth.WebUpload)
                                 .where(auth.WebUpload.document_id == doc.id)
                                 .order_by(auth.WebUpload.id.desc()).limit(5)).all()
             upload_names = [u.original_name for u in uploads]
@@ -947,5 +949,3 @@ def _local_name() -> str:
     except Exception:  # pragma: no cover
         return "local"
 
-
-from pipeline.track import STATUS_VI  # noqa: E402
