@@ -1,7 +1,6 @@
 """Obligations finder (pipeline.find.obligations): units, actors, fields."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

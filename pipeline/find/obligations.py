@@ -10,10 +10,17 @@
   deadline cells fill the fields).
 
 Candidates come from the section tree (:mod:`pipeline.parse.structure`); cue
-words are data (``pipeline/data/obligations.toml``).  The kind (task /
-prohibition / report / target, or none) comes from sure rules first, then from
-the trained classifier in ``models/`` (see :mod:`pipeline.find.oblmodel`), and
-the context (background sections, preambles) decides what is no record at all.
+words are data (``pipeline/data/obligations.toml``).  The context (assessment,
+purpose and objective sections, preambles, lead-ins, attribute lines) decides
+what is no record at all; the kind (task / prohibition / report / target) comes
+from sure rules; where the context leaves the decision open (news-report and
+preamble sentences) the classifier trained by ``models/train_obligations.py``
+(``models/obligations.joblib``, loaded once per process) judges, in one batch per
+document.  See ``models/REPORT.md``.
+
+API: ``find_obligations(text, parsed, bodies=None, references=None)``;
+``candidate_units(text, parsed)``; helpers ``actor_at``, ``split_names``,
+``report_to_in``, ``predict_kinds``.
 """
 from __future__ import annotations
 
@@ -368,9 +375,6 @@ class Unit:
     lead_span: Optional[tuple] = None
     attrs: dict = field(default_factory=dict)  # lead/partner/time -> [(s, e)]
     in_list: bool = True
-    actors: Optional[list] = None
-    own_actor: bool = False
-    kind: Optional[str] = None
     marked: bool = False  # the first paragraph of an enumerated item
     model: Optional[tuple] = None  # (label, probability) of the classifier
 
