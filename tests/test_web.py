@@ -122,6 +122,10 @@ def test_upload_stores_under_generated_names(site):
 def test_upload_without_file(site):
     r = site["client"].post("/upload", data={"csrf_token": site["token"]})
     assert r.status_code == 400 and "Chưa chọn tệp" in r.text
+    # what a browser sends when no file is chosen: one empty part with an empty name
+    r = site["client"].post("/upload", data={"csrf_token": site["token"]},
+                            files=[("files", ("", b"", "application/octet-stream"))])
+    assert r.status_code == 400 and "Chưa chọn tệp" in r.text
 
 
 @pytest.mark.parametrize("data,fmt", [

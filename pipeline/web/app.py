@@ -658,7 +658,8 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
         from starlette.datastructures import UploadFile
 
         form = await request.form(max_files=MAX_FILES_PER_REQUEST)
-        files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+        # a form sent with no file chosen has one empty part without a name
+        files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
         results = []
         for f in files:
             data = await f.read(max_upload_bytes + 1)
