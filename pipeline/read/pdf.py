@@ -503,13 +503,19 @@ def read_pdf(raw: bytes, path=None) -> tuple[str, dict]:
         with pdfplumber.open(io.BytesIO(raw), password="") as pdf:
             n_pages = len(pdf.pages)
             for k, page in enumerate(pdf.pages):
-                words = page.extract_words(x_tolerance=2, y_tolerance=3, keep_blank_chars=False)
+                # a word gap is a fraction of the font size (a space is about a quarter of it)
+                words = page.extract_words(x_tolerance=3, x_tolerance_ratio=0.15, y_tolerance=3,
+                                           keep_blank_chars=False)
                 table_rows, words = _tables(page, words, k)
                 rows = _rows_from_words(words, k) + table_rows
                 rows.sort(key=lambda r: r.top)
                 pages_rows.append(rows)
                 widths.append(float(page.width))
                 heights.append(float(page.height))
+                try:
+                    page.close()  # free the page's parsed objects (long documents)
+                except Exception:
+                    pass
     except PdfProblem:
         raise
     except Exception as e:
