@@ -285,7 +285,24 @@ def register(app) -> None:
             con.print(f"Cited by {d['cited_by']} mention(s); `vanban cited-by {d['key']}` lists them.",
                       markup=False)
 
-    def _edges_cmd(doc: str, db: Optional[str], depth: int, as_json: bool, incoming: bool) -> None:
+    _RANK = {"replaces": 0, "repeals": 1, "amends": 2, "implements": 3, "based_on": 4, "cites": 5}
+
+    def _grouped(edges: list, incoming: bool) -> list:
+        """One row per (depth, citing, cited) pair: the strongest relation, the number of mentions, the first one."""
+        rows: dict = {}
+        for e in edges:
+            k = (e["depth"], e["from"]["id"], e["to"]["id"])
+            r = rows.get(k)
+            if r is None:
+                rows[k] = dict(e, mentions=1)
+            else:
+                r["mentions"] += 1
+                if _RANK.get(e["relation"], 9) < _RANK.get(r["relation"], 9):
+                    r["relation"] = e["relation"]
+        return list(rows.values())
+
+    def _edges_cmd(doc: str, db: Optional[str], depth: int, as_json: bool, incoming: bool,
+                   every: bool = False) -> None:
         from rich.table import Table
 
         from pipeline import store
@@ -298,20 +315,24 @@ def register(app) -> None:
             typer.echo(json.dumps({"document": center, "edges": edges}, ensure_ascii=False, indent=1))
             return
         con = _wide_console()
+        rows = [dict(e, mentions=1) for e in edges] if every else _grouped(edges, incoming)
+        n_docs = len({(e["from"]["id"] if incoming else e["to"]["id"]) for e in edges})
         if incoming:
-            t = Table(title=f"Cited by: {center['label']} ({len(edges)})")
-            for c in ("depth", "citing document", "relation", "cites", "sentence"):
+            t = Table(title=f"Cited by: {center['label']} ({n_docs} documents, {len(edges)} mentions)")
+            for c in ("depth", "citing document", "relation", "×", "cites", "sentence"):
                 t.add_column(c)
-            for e in edges:
+            for e in rows:
                 t.add_row(str(e["depth"]), f"{e['from']['label']} (#{e['from']['document_id']})", e["relation"],
-                          _short(e["to"]["label"], 40) if e["depth"] > 1 else "", _short(e["sentence"], 200))
+                          str(e["mentions"]), _short(e["to"]["label"], 40) if e["depth"] > 1 else "",
+                          _short(e["sentence"], 200))
         else:
-            t = Table(title=f"{center['label']} cites ({len(edges)})")
-            for c in ("depth", "relation", "cited document", "status", "citing", "mention"):
+            t = Table(title=f"{center['label']} cites ({n_docs} documents, {len(edges)} mentions)")
+            for c in ("depth", "relation", "×", "cited document", "status", "citing", "mention"):
                 t.add_column(c)
-            for e in edges:
-                t.add_row(str(e["depth"]), e["relation"], _short(e["to"]["label"], 60), _status(e["to"]),
-                          _short(e["from"]["label"], 40) if e["depth"] > 1 else "", _short(e["text"], 80))
+            for e in rows:
+                t.add_row(str(e["depth"]), e["relation"], str(e["mentions"]), _short(e["to"]["label"], 60),
+                          _status(e["to"]), _short(e["from"]["label"], 40) if e["depth"] > 1 else "",
+                          _short(e["text"], 80))
         con.print(t)
 
     @app.command()
@@ -319,20 +340,23 @@ def register(app) -> None:
         doc: str = typer.Argument(..., help="Document id, symbol, or the path it was ingested from."),
         depth: int = typer.Option(1, "--depth", min=1, help="Follow citation chains this many steps."),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON (every mention)."),
+        every: bool = typer.Option(False, "--all", help="One row per mention (default: one per cited document)."),
     ):
         """The documents DOC cites."""
-        _edges_cmd(doc, db, depth, as_json, incoming=False)
+        _edges_cmd(doc, db, depth, as_json, incoming=False, every=every)
 
     @app.command("cited-by")
     def cited_by_cmd(
         doc: str = typer.Argument(..., help="Document id or symbol (cited documents not ingested too), or path."),
         depth: int = typer.Option(1, "--depth", min=1, help="Follow citation chains this many steps."),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON (every mention)."),
+        every: bool = typer.Option(False, "--all", help="One row per mention (default: one per citing document, "
+                                   "its first citing sentence)."),
     ):
         """The documents that cite DOC, with the citing sentence."""
-        _edges_cmd(doc, db, depth, as_json, incoming=True)
+        _edges_cmd(doc, db, depth, as_json, incoming=True, every=every)
 
     @app.command()
     def graph(

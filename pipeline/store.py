@@ -528,20 +528,34 @@ def get_identity(session: Session, key: str, *, doc_type=None, symbol=None, numb
 _SENT_END_RE = None
 
 
+def _is_boundary(text: str, m) -> bool:
+    """A sentence end: . ! ? … before a space, or a line end that is not a soft wrap (the next line
+    going on in lower case: "triển\nkhai")."""
+    if m.group() != "\n":
+        return True
+    j = m.end()
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return not (j < len(text) and text[j].islower())
+
+
 def sentence_around(text: str, start: int, end: int, limit: int = 500) -> str:
-    """The sentence of ``text`` that holds ``text[start:end]`` (bounded by . ! ? followed by space, or a line end)."""
+    """The sentence of ``text`` that holds ``text[start:end]``, on one line, at most ``limit`` characters
+    either side of the mention."""
     import re
 
     global _SENT_END_RE
     if _SENT_END_RE is None:
         _SENT_END_RE = re.compile(r"[.!?…](?=\s)|\n")
-    left = 0
+    left = max(0, start - limit)
     for m in _SENT_END_RE.finditer(text, max(0, start - limit), start):
-        left = m.end()
-    m = _SENT_END_RE.search(text, end, min(len(text), end + limit))
-    right = m.end() if m and m.group() != "\n" else (m.start() if m else min(len(text), end + limit))
-    if start - left > limit:
-        left = start - limit
+        if _is_boundary(text, m):
+            left = m.end()
+    right = min(len(text), end + limit)
+    for m in _SENT_END_RE.finditer(text, end, min(len(text), end + limit)):
+        if _is_boundary(text, m):
+            right = m.end() if m.group() != "\n" else m.start()
+            break
     return " ".join(text[left:right].split())
 
 

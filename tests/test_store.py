@@ -242,6 +242,10 @@ def test_a_failed_transaction_leaves_nothing(url):
      "Thực hiện Nghị quyết số 01-NQ/TU, các cơ quan làm tốt."),
     ("Dòng đầu\nCăn cứ Luật Tổ chức chính quyền địa phương;\nDòng cuối", 16, 50,
      "Căn cứ Luật Tổ chức chính quyền địa phương;"),
+    # a hard-wrapped line going on in lower case is the same sentence
+    ("Các sở, ngành triển\nkhai thực hiện Nghị quyết số 01-NQ/TU\nngày 05/01/2021. Câu sau.", 35, 57,
+     "Các sở, ngành triển khai thực hiện Nghị quyết số 01-NQ/TU ngày 05/01/2021."),
+    ("V/v triển khai Chỉ thị số 02-CT/TU\n\nKính gửi: các sở", 15, 34, "V/v triển khai Chỉ thị số 02-CT/TU"),
 ])
 def test_sentence_around(text, start, end, want):
     assert store.sentence_around(text, start, end) == want
