@@ -88,3 +88,12 @@ def test_paragraphs_keep_separate_sentences_apart():
     spans = paragraphs(text)
     assert len(spans) == 2
     assert text[spans[1][0]:spans[1][1]] == "Câu thứ hai bắt đầu\nmột dòng nối tiếp"
+
+
+def test_marker_alone_on_its_line_and_paths_without_repeated_parents():
+    text = "2. Nhiệm vụ\n2.1. Rà soát hồ sơ\n- Hoàn thành trong tháng 5.\n3. Quyền hạn của Ban\n\na)\nĐược yêu cầu cung cấp thông tin.\n"
+    secs = {s.path: s for s in iter_sections(parse_structure(text, 0, len(text)))}
+    assert "2.1" in secs and secs["2.1"].children[0].path == "2.1"
+    assert "3.a" in secs
+    a = secs["3.a"]
+    assert text[a.text_start:a.first_end] == "Được yêu cầu cung cấp thông tin."

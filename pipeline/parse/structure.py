@@ -34,7 +34,7 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("roman", re.compile(r"(?P<label>" + _ROMAN + r")\s*[.\-–—/)]\s*(?=\S)")),
     ("num", re.compile(r"(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\s*[.\-–—/)]?\s*(?=\D)")),
     ("num", re.compile(r"(?P<label>\d{1,2})\s*(?:[.\-–—/)]\s*(?=\S)|\.?\s*$)")),
-    ("alpha", re.compile(r"(?P<label>[a-zđ])\s*[).]\s*(?=\S)")),
+    ("alpha", re.compile(r"(?P<label>[a-zđ])\s*(?:[).]\s*(?=\S)|\)\s*$)")),
     ("paren", re.compile(r"\((?P<label>\d{1,2}|[a-zđ]|[ivx]{1,4})\)\s*(?=\S)")),
     ("dash", re.compile(r"[-–—‐]+\s*(?=\S)")),
     ("plus", re.compile(r"\+\s*(?=\S)")),
@@ -230,12 +230,15 @@ def _roman_ok(label: str, seg: str, m) -> bool:
 
 
 def _label_path(stack: list[Section], label: str, kind: str) -> str:
-    parts = [s.label for s in stack if s.kind not in ("dash", "plus", "bullet", "star")]
+    labels = [s.label for s in stack if s.kind not in ("dash", "plus", "bullet", "star")]
     if kind not in ("dash", "plus", "bullet", "star"):
+        labels.append(label)
+    parts: list[str] = []
+    for lab in labels:
         # "1.2" under "1": the number already carries its parent
-        while parts and label.startswith(parts[-1] + "."):
+        while parts and lab.startswith(parts[-1] + "."):
             parts.pop()
-        parts.append(label)
+        parts.append(lab)
     return ".".join(parts)
 
 
