@@ -229,6 +229,8 @@ def register(app) -> None:
                              ("Key", info["key"])):
             con.print(f"[bold]{label}:[/bold] ", end="")
             con.print(value if value is not None else "—", markup=False)
+        if h["is_report"]:
+            con.print("[italic]A news report about this document (its header fields are the document's).[/italic]")
         if info["superseded"]:
             by = info["superseded"]["by"] or {}
             con.print(f"[bold red]Superseded[/bold red] ({info['superseded']['relation']}) by ", end="")

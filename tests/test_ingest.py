@@ -316,3 +316,24 @@ def test_jobs_give_the_same_database(tmp_path):
         got.append(edges(url))
         store.dispose(url)
     assert got[0] == got[1] and len(got[0]) == 3
+
+
+def test_one_directive_in_four_formats_is_one_document(tmp_path, url):
+    """The same directive as .docx, .html, .pdf and .txt: one document, four versions (by identity)."""
+    _render = pytest.importorskip("_render")
+    text = _render.SAMPLE.replace("TỈNH BÌNH NGUYÊN", "TỈNH NGHỆ AN").replace("Bình Nguyên, ngày", "Vinh, ngày")
+    write(tmp_path, "f/x.txt", text)
+    _render.to_docx(text, tmp_path / "f" / "x.docx")
+    write(tmp_path, "f/x.html", _render.to_html(text))
+    try:
+        _render.to_pdf(text, tmp_path / "f" / "x.pdf")
+    except Exception:  # no font for fpdf2: three formats still make the point
+        pass
+    rep = ingest_paths([tmp_path / "f"], url)
+    assert rep.failed == 0
+    assert [r.status for r in rep.results] == ["new"] + ["version"] * (len(rep.results) - 1)
+    with store.session_scope(url) as s:
+        doc = s.scalars(select(store.Document)).one()
+        assert doc.symbol == "27/CT-UBND" and doc.locality == "nghe-an"
+        assert [v.format for v in doc.versions] == [Path(r.path).suffix[1:] for r in rep.results]
+        assert [v.is_current for v in doc.versions] == [False] * (len(rep.results) - 1) + [True]
