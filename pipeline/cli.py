@@ -99,10 +99,11 @@ def eval_cmd(
         typer.echo(format_report(report, per_doc=per_doc))
 
 
-from pipeline import cli_db, cli_track  # noqa: E402
+from pipeline import cli_db, cli_track, cli_web  # noqa: E402
 
 cli_db.register(app)
 cli_track.register(app)
+cli_web.register(app)
 
 
 def main() -> None:  # pragma: no cover
