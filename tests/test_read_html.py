@@ -85,3 +85,20 @@ def test_paragraphs_written_as_bare_divs():
     text, _ = html_to_text(html)
     assert text.startswith("Nội dung đoạn 0:") and "Liên hệ" not in text
     assert len(text.rstrip("\n").split("\n")) == 5
+
+
+def test_spans_in_legacy_fonts_are_converted():
+    """A page saved from Word: runs in .VnTime / .VnTimeH / VNI-Times fonts."""
+    from pipeline.read import legacy
+
+    def moji(t, scheme):
+        return legacy.encode(t, scheme).decode("cp1252")
+
+    body = ('<p>Chủ tịch <span style="font-family:\'.VnTimeH\'">' + moji("ủ", "tcvn3") + "</span>"
+            + '<span style="font-family:.VnTime;font-size:13pt">' + moji("y ban nhân dân tỉnh giao nhiệm vụ.", "tcvn3")
+            + "</span></p>"
+            + '<p><font face="VNI-Times">' + moji("Sở Y tế báo cáo hằng quý.", "vni") + "</font></p>"
+            + "<p>" + "Đoạn văn bản Unicode bình thường. " * 8 + "</p>")
+    text, meta = html_to_text(f"<html><body><article>{body}</article></body></html>")
+    assert text.split("\n")[:2] == ["Chủ tịch Ủy ban nhân dân tỉnh giao nhiệm vụ.", "Sở Y tế báo cáo hằng quý."]
+    assert meta["legacy_font_runs"] == 3

@@ -179,15 +179,57 @@ def _render(root: Tag) -> str:
     return "\n".join(res) + ("\n" if res else "")
 
 
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;]+)", re.I)
+
+
+def _font_of(tag: Tag) -> str | None:
+    """The first family named by ``<font face>`` or a ``font-family`` style."""
+    face = tag.get("face") if tag.name == "font" else None
+    if not face:
+        m = _FONT_FAMILY.search(tag.get("style") or "")
+        face = m.group(1) if m else None
+    if not face:
+        return None
+    return face.split(",")[0].strip().strip("'\"")
+
+
+def _convert_legacy_fonts(root) -> int:
+    """Text set in a TCVN3 / VNI font (``<font face=".VnTime">``,
+    ``style="font-family:'VNI-Times'"``, as pages saved from Word have) is
+    converted to Unicode; a .VnTimeH run is upper-cased."""
+    from pipeline.read import legacy
+
+    n = 0
+    for node in list(root.find_all(string=True)):
+        if isinstance(node, Comment) or not node.strip():
+            continue
+        for anc in node.parents:
+            if not isinstance(anc, Tag):
+                break
+            font = _font_of(anc)
+            if font:
+                scheme, upper = legacy.font_scheme(font)
+                if scheme:
+                    t = legacy.decode(str(node), scheme, restore_case=False)
+                    node.replace_with(NavigableString(t.upper() if upper else t))
+                    n += 1
+                break
+    return n
+
+
 def html_to_text(html: str) -> tuple[str, dict]:
     soup = BeautifulSoup(html, "lxml")
     title = soup.title.get_text(strip=True) if soup.title else None
     for tag in soup.find_all(list(DROP)):
         tag.decompose()
+    legacy_runs = _convert_legacy_fonts(soup)
     body = _pick_body(soup)
     _drop_clutter(body)
     text = _render(body)
-    return unicodedata.normalize("NFC", text), {"title": title, "container": body.name}
+    meta = {"title": title, "container": body.name}
+    if legacy_runs:
+        meta["legacy_font_runs"] = legacy_runs
+    return unicodedata.normalize("NFC", text), meta
 
 
 def read_html(raw: bytes) -> tuple[str, str, dict]:
