@@ -883,8 +883,16 @@ def _is_directive(text: str, s: int, e: int) -> bool:
 def find_obligations(text: str, parsed=None, bodies=None, references=None) -> list[Obligation]:
     """Every obligation of ``text`` (the clean text), in text order."""
     units, hs, anchor = candidate_units(text, parsed)
-    # temporal expressions once for the whole body and appendix
-    all_times = sorted(find_times(text, hs, len(text), anchor), key=lambda x: x.start)
+    # temporal expressions once for the whole body and appendix, on a copy where the line
+    # breaks inside a unit ("giai đoạn 2026\n- 2030") are spaces; same length, same offsets
+    flat = list(text)
+    for u in units:
+        if not u.ctx.startswith("table"):
+            i = text.find("\n", u.start, u.end)
+            while i >= 0:
+                flat[i] = " "
+                i = text.find("\n", i + 1, u.end)
+    all_times = sorted(find_times("".join(flat), hs, len(text), anchor), key=lambda x: x.start)
     tstarts = [x.start for x in all_times]
 
     def times_in(a: int, b: int) -> list:
@@ -1117,7 +1125,7 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         by_until = bool(_UNTIL_RE.search(text, max(0, x.start - 12), x.start))
         if x.deadline and (x.is_deadline_cue or by_until or (u.attrs.get("time") and any(a <= x.start < b for a, b in u.attrs["time"]))):
             if x.kind in ("date", "datetime", "month", "quarter", "half", "year", "relative"):
-                deadline, deadline_text = x.deadline, x.text
+                deadline, deadline_text = x.deadline, text[x.start:x.end]
                 break
     if deadline is None:
         for a, b in u.attrs.get("time", []):
@@ -1133,7 +1141,7 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     if deadline is None and u.lead_span:
         for x in times_in(u.lead_span[0], u.lead_span[1]):
             if x.deadline and x.is_deadline_cue and x.kind != "period":
-                deadline, deadline_text = x.deadline, x.text
+                deadline, deadline_text = x.deadline, text[x.start:x.end]
                 break
     recs: list = []
     period = None

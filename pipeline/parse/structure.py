@@ -52,6 +52,7 @@ _CONNECT = {
 }
 _END_PUNCT = ".;:!?…"
 _LAST_WORD_RE = re.compile(r"(\w+)$")
+_RANGE_TAIL_RE = re.compile(r"[-–]\s*\d{1,4}\b")
 
 
 @dataclass
@@ -184,6 +185,8 @@ def _hard_wrapped(text: str, lines: list) -> bool:
 def _continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
     """Does the line ``text[s:e]`` continue the paragraph ``text[ps:pe]``?"""
     last = text[pe - 1]
+    if last.isdigit() and _RANGE_TAIL_RE.match(text, s, e):
+        return True  # "giai đoạn 2026" / "- 2030 …": a range broken at its dash
     if _marker_at(text, s, e) is not None:
         return False
     first = text[s]
