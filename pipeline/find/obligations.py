@@ -112,7 +112,6 @@ def _cfg():
 # ---------------------------------------------------------------------------
 # small helpers
 
-_SENT_RE = re.compile(r"(?<=[.!?…;])\s+(?=[\"“(]?[A-ZĐÀ-Ỵ])")
 _SENT_ONLY_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ])")
 
 
@@ -567,14 +566,6 @@ class _Walker:
             if r:
                 carry = r
         return tail_lead
-
-
-_TROUBLE_REPORT_RE = re.compile(r"(?i:khó khăn|vướng mắc)")
-_REPORT_WORD_RE = re.compile(r"(?i:\b(?:phản ánh|báo cáo)\b)")
-
-
-def _norm_names(names) -> frozenset:
-    return frozenset(re.sub(r"\s+", " ", n).lower() for n in (names or []))
 
 
 def _key(n: str) -> str:
