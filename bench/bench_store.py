@@ -155,6 +155,10 @@ def main() -> None:
     dt = time.perf_counter() - t0
     print(f"store_record: {len(recs) / dt:.0f} documents/s ({dt / len(recs) * 1000:.1f} ms each, one transaction each)")
     store.dispose(url)
+    if tmp:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
