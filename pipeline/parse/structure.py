@@ -48,7 +48,7 @@ _CONNECT = {
     "những", "đến", "từ", "hoặc", "số", "ngày", "tháng", "năm", "sở", "bộ", "ban", "ủy", "uỷ",
     "hội", "nhân", "đồng", "đốc", "trên", "khu", "cơ", "quan", "thuộc", "đối", "vào", "nhằm",
     "giữa", "bằng", "hoàn", "thành", "trưởng", "chủ", "tịch", "thủ", "kế", "hoạch", "nghị", "quyết",
-    "chỉ", "thị", "hợp", "lý", "dân", "xây", "dựng", "phòng", "tổ", "chức", "đơn", "vị", "phối", "thực", "hiện",
+    "chỉ", "thị", "hợp", "lý", "dân", "quý", "đoạn", "kỳ", "xây", "dựng", "phòng", "tổ", "chức", "đơn", "vị", "phối", "thực", "hiện",
 }
 _END_PUNCT = ".;:!?…"
 _LAST_WORD_RE = re.compile(r"(\w+)$")
