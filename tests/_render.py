@@ -8,6 +8,10 @@ column (issuer, "Số:"), the motto down to the place-and-date line the right on
 """
 from __future__ import annotations
 
+import datetime as _dt
+
+_FIXED_TIME = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)
+
 import glob
 import html as _html
 import os
@@ -148,6 +152,7 @@ def to_docx(text: str, path) -> Path:
 
     left, right, body = split_header(text)
     doc = docx.Document()
+    doc.core_properties.created = doc.core_properties.modified = _FIXED_TIME  # reproducible bytes
     doc.styles["Normal"].font.name = "Times New Roman"
     doc.styles["Normal"].font.size = Pt(13)
     if left or right:
@@ -160,7 +165,24 @@ def to_docx(text: str, path) -> Path:
         doc.add_paragraph(ln)
     path = Path(path)
     doc.save(path)
+    _fix_zip_times(path)
     return path
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Give every member of a zip (a .docx) one fixed time, so the same text gives the same bytes."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(path)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(fixed, src.read(info.filename))
+    src.close()
+    path.write_bytes(buf.getvalue())
 
 
 # ------------------------------------------------------------------ pdf
@@ -195,6 +217,7 @@ def to_pdf(text: str, path, font: str | None = None, two_columns: bool = True,
     if not two_columns:
         body = [ln for ln in text.strip().split("\n") if ln.strip()]
     pdf = FPDF(format="A4", unit="pt")
+    pdf.set_creation_date(_FIXED_TIME)  # reproducible bytes
     pdf.set_margins(57, 57, 57)
     pdf.set_auto_page_break(True, margin=57)
     pdf.add_font("dv", "", font)
@@ -307,6 +330,7 @@ def pdf_with_table(path, before: list[str], table: list[list[str]], after: list[
 
     font = font or find_font()
     pdf = FPDF(format="A4", unit="pt")
+    pdf.set_creation_date(_FIXED_TIME)  # reproducible bytes
     pdf.set_margins(57, 57, 57)
     pdf.add_font("dv", "", font)
     pdf.set_font("dv", size=11)
@@ -332,6 +356,8 @@ def pdf_from_lines(path, lines: list[tuple[float, str, bool]], font: str | None 
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="pt")
+
+    pdf.set_creation_date(_FIXED_TIME)  # reproducible bytes
     pdf.set_margins(57, 57, 57)
     pdf.add_font("dv", "", font or find_font())
     pdf.set_font("dv", size=11)
@@ -372,6 +398,8 @@ def to_image_pdf(path) -> Path:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="pt")
+
+    pdf.set_creation_date(_FIXED_TIME)  # reproducible bytes
     pdf.add_page()
     for k in range(20):
         pdf.rect(60, 60 + k * 30, 400 - k * 7, 12, style="F")
