@@ -151,7 +151,7 @@ class Task(Base):
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     vanished: Mapped[bool] = mapped_column(Boolean, default=False)
     vanished_note: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
-    section: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
+    section: Mapped[Optional[str]] = mapped_column(Text, nullable=True)  # free-form: no length limit
     span_start: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
     span_end: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
     doc_symbol: Mapped[Optional[str]] = mapped_column(String(128), nullable=True, index=True)
@@ -177,7 +177,7 @@ class TaskEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(Integer, index=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=_utcnow)
-    by: Mapped[str] = mapped_column(String(128), default="vanban")
+    by: Mapped[str] = mapped_column(Text, default="vanban")
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[Optional[str]] = mapped_column(String(16), nullable=True)
     to_status: Mapped[Optional[str]] = mapped_column(String(16), nullable=True)

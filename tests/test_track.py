@@ -471,3 +471,16 @@ def test_old_text_back_beside_its_successor_is_a_new_task(url):
     assert ts[b.text]["id"] == tid and ts[b.text]["status"] == "done"
     assert ts[a.text]["id"] != tid and ts[a.text]["status"] == "open"
     assert not _sync(url, _rec([a, b], sha="c" * 64), ver_id=3).changed
+
+
+def test_long_free_text_fields_store_on_every_database(url):
+    """A deep section path and a long user name must not overflow a column (PostgreSQL enforces lengths)."""
+    long_section = ".".join(["III", "2", "a"] * 40)
+    ob = Obligation(text="Sở Y tế chủ trì kiểm tra các cơ sở khám bệnh.", start=0, end=46, actors=["Sở Y tế"],
+                    section=long_section)
+    _sync(url, _rec([ob]))
+    t = _all(url)[0]
+    assert t["section"] == long_section
+    with track.open_session(url) as s:
+        track.set_status(s, t["id"], "in_progress", by="người dùng " * 30, note="bắt đầu")
+    assert _all(url)[0]["status"] == "in_progress"
