@@ -23,6 +23,8 @@ def extract(
     files: List[Path] = typer.Argument(..., help="Files to extract (txt, html, pdf, docx)."),
     as_json: bool = typer.Option(False, "--json", help="Print the RECORDS.md object(s) as JSON."),
     indent: Optional[int] = typer.Option(None, help="Indent the JSON of a single file."),
+    db: Optional[str] = typer.Option(None, "--db", help="Database to check cited documents against "
+                                     "(default: $VANBAN_DB or the user's database, when it exists)."),
 ):
     """Extract records from FILE(s) without a database.
 
@@ -30,6 +32,7 @@ def extract(
     line, in order.  Without: a readable summary per file.
     """
     from pipeline.extract import extract_path
+    from pipeline.store import superseded_warnings_for
 
     failed = 0
     for f in files:
@@ -43,7 +46,7 @@ def extract(
             _err(f"error: {f}: unexpected {type(e).__name__}: {e}")
             failed += 1
             continue
-        for w in rec.warnings:
+        for w in rec.warnings + superseded_warnings_for(rec, db):
             _err(f"warning: {f}: {w}")
         if as_json:
             d = rec.to_dict()
