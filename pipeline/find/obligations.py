@@ -77,7 +77,7 @@ def _cfg():
             rf"(?=(?i:{head_re}))"
         ),
         "opener": re.compile(rf"(?i:(?:{_alt(c['lead_in']['openers'])})\b[^,.;:]{{0,160}},\s*)"),
-        "titles_split": re.compile(rf",\s+(?=(?i:{titles})\b)|;\s*|\s+và\s+(?=(?i:các|cơ quan|đơn vị|ủy ban|uỷ ban|ubnd|sở|bộ|ban|người|thủ trưởng|chủ tịch|giám đốc|mọi|những)\b)"),
+        "titles_split": re.compile(rf",\s+(?=(?i:(?:các\s+)?(?:đồng chí\s+)?(?:{titles}))\b)|;\s*|\s+và\s+(?=(?i:các|cơ quan|đơn vị|ủy ban|uỷ ban|ubnd|sở|bộ|ban|người|thủ trưởng|chủ tịch|giám đốc|mọi|những)\b)"),
         "strip_front": re.compile(rf"^(?i:{_alt(c['actors']['strip_front'])})\s+"),
         "attr_lead": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['lead'])})\s*:\s*"),
         "attr_partner": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['partner'])})\s*:\s*"),
@@ -99,6 +99,8 @@ def _cfg():
         "figure": re.compile(c["kinds"]["target_figure"]),
         "skip": re.compile("|".join(f"(?:{p})" for p in c["skip"]["patterns"]), re.I),
         "legal_basis": re.compile(c["skip"]["legal_basis"], re.I),
+        "praise": re.compile(rf"(?i:\b(?:{_alt(c['skip']['praise'])})\b)"),
+        "praise_but": re.compile(rf"(?i:(?<!đã )(?<!được )\b(?:{_alt(c['skip']['praise_but'])})\b)"),
         "bg": re.compile(rf"(?i:\b(?:{_alt(c['skip']['background_cues'])})\b)"),
         "verbs": re.compile(rf"\b{verbs_re}"),
         "actor_cut": re.compile(rf"\s+(?i:{_alt(c['actors']['actor_cut'])})\b.*$", re.S),
@@ -1038,6 +1040,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     names, span, by_cue = actor_at(text, u.start, u.end)
     if not names and cfg["legal_basis"].match(t):
         return None
+    if cfg["praise"].search(t, 0, 120) and not cfg["praise_but"].search(t):
+        return None  # "Bộ Chính trị ghi nhận và biểu dương …": praise, not a duty
     if _SELF_RE.match(t):  # "Nghị quyết này được phổ biến …": the document itself
         names, span, by_cue = [], None, False
         u.inherited = []
