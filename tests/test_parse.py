@@ -267,3 +267,13 @@ def test_issuer_rules(text, issuer):
 def test_nhu_dieu_is_not_a_recipient():
     names = [r.name for r in parse(PROVINCIAL_PARTY).document.recipients]
     assert names == ["Các huyện ủy"]
+
+
+@pytest.mark.parametrize("place_line, issuer", [
+    ("TỈNH BÀ RỊA - VŨNG TÀU", "Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu"),
+    ("THÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân Thành phố Hồ Chí Minh"),
+    ("HUYỆN MƯỜNG LA", "Ủy ban nhân dân huyện Mường La"),
+])
+def test_locality_is_a_proper_name_even_when_the_body_never_writes_it(place_line, issuer):
+    text = f"ỦY BAN NHÂN DÂN\n{place_line}\n-------\n\nSố: 5/KH-UBND\n\nNơi A, ngày 01 tháng 02 năm 2026\n\nKẾ HOẠCH\nVỀ VIỆC X\n\nNội dung.\n"
+    assert parse(text).document.issuer == issuer

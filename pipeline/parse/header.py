@@ -321,7 +321,7 @@ def _compose_issuer(parts: list[str], model: _CaseModel) -> str | None:
     up = [p.upper() for p in parts]
     unit_i = next((i for i in range(1, len(up)) if any(up[i].startswith(h) for h in tabs["unit_heads"])), None)
     if unit_i is None:
-        return recase(" ".join(parts), model, True)
+        return _cap(_recase_parts(parts, model))
     parent_up = " ".join(up[:unit_i])
     unit_up = " ".join(up[unit_i:])
     if parent_up == tabs["misc"]["central_committee"]:
@@ -329,7 +329,33 @@ def _compose_issuer(parts: list[str], model: _CaseModel) -> str | None:
             if unit_up.startswith(head):
                 return name or recase(unit_up, model, True)
         return recase(unit_up, model, True) + " Trung ương"
-    return recase(unit_up, model, True) + " " + recase(parent_up, model, False)
+    return _cap(_recase_parts(parts[unit_i:], model)) + " " + _recase_parts(parts[:unit_i], model)
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _recase_parts(parts: list[str], model: _CaseModel) -> str:
+    """Recase header lines; a locality line ("TỈNH NGHỆ AN") is a level word and a proper name,
+    whatever the body says ("tỉnh Nghệ An"); other runs of lines are recased together (context)."""
+    out, run = [], []
+    for p in parts:
+        up = p.upper()
+        lv = next((lv for lv in _tables()["levels"] if up.startswith(lv + " ")), None)
+        committee = any(up.startswith(c) for c in _tables()["placeless_committees"])
+        fixed = any(rx.fullmatch(up) for _, rx in _spelling_res())
+        if lv and not committee and not fixed:
+            if run:
+                out.append(recase(" ".join(run), model))
+                run = []
+            name = p[len(lv):].strip()
+            out.append(lv.lower() + " " + " ".join(w[:1].upper() + w[1:].lower() for w in name.split()))
+        else:
+            run.append(p)
+    if run:
+        out.append(recase(" ".join(run), model))
+    return " ".join(out)
 
 
 def _title_lines(lines, i0: int, stop_i: int, first: str):
