@@ -211,7 +211,13 @@ def _sym_key(symbol: str, year: Optional[int], issuer_text: Optional[str], ctx_l
     return key
 
 
-_NAME_CUT_RE = re.compile(r"\s+(?:ngày|năm|của|số)\s.*$|\s+năm\s+\d{4}.*$", re.I | re.S)
+# Where a cited name stops: its date, its number, or "của" + the issuing body ("Luật … của Quốc hội").
+# "một số điều của Luật X" is part of the name.
+_NAME_CUT_RE = re.compile(
+    r"\s+(?:ngày\s+\d|năm\s+\d{4}|số\s+\d|của\s+(?:Quốc hội|Chính phủ|Thủ tướng|Bộ|Ban|Ủy ban|Uỷ ban|UBND|"
+    r"HĐND|Hội đồng|Tỉnh ủy|Tỉnh uỷ|Huyện ủy|Huyện uỷ|Đảng ủy|Đảng uỷ|Văn phòng)\b).*$",
+    re.S,
+)
 
 
 def _name_key(ref: Reference, ctx_loc: Optional[str]) -> str:
@@ -250,7 +256,8 @@ def document_key(document: Document, symbol: Optional[str] = None, text: Optiona
     year = int(document.issued_date[:4]) if document.issued_date else None
     if symbol:
         return _sym_key(symbol, year, document.issuer, loc)
-    name = slug(" ".join(filter(None, [document.doc_type, document.title])))
+    title = re.sub(r"(?i)^(?:về\s+)?", "", " ".join((document.title or "").split()))
+    name = slug(_NAME_CUT_RE.sub("", title))  # the same name a citation of it would give
     key = f"name:{slug(document.doc_type or '')}:{name}"
     if year:
         key += f"#{year}"

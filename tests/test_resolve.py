@@ -117,3 +117,24 @@ def test_record_keys():
     own, keys = record_keys(rec)
     assert own == "sym:12-kh/đuk@quang-tri#2022"
     assert keys == ["sym:05-nq/tu@quang-tri#2021", "sym:77-kl/tw"]
+
+
+def test_amending_laws_are_not_merged_by_their_common_opening():
+    from pipeline.records import Reference
+    from pipeline.resolve import identity_key
+
+    a = Reference(text="Luật sửa đổi, bổ sung một số điều của Luật Đất đai", start=0, end=10, doc_type="Luật")
+    b = Reference(text="Luật sửa đổi, bổ sung một số điều của Luật Xây dựng", start=0, end=10, doc_type="Luật")
+    assert identity_key(a) != identity_key(b)
+    c = Reference(text="Luật Đất đai ngày 18 tháng 01 năm 2024 của Quốc hội", start=0, end=10, doc_type="Luật",
+                  date="2024-01-18")
+    assert identity_key(c).startswith("name:luat:dat-dai#2024")
+
+
+def test_a_law_document_gets_the_key_its_citations_give():
+    from pipeline.records import Document, Reference
+    from pipeline.resolve import document_key, identity_key
+
+    law = Document(doc_type="Luật", title="Tài nguyên nước", issued_date="2023-11-27")
+    cite = Reference(text="Luật Tài nguyên nước năm 2023", start=0, end=10, doc_type="Luật", year=2023)
+    assert document_key(law) == identity_key(cite)
