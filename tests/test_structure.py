@@ -65,6 +65,9 @@ def test_section_spans_cover_children():
     "line, kind",
     [
         ("Thứ nhất: Tăng cường kiểm tra.", "ordinal"),
+        ("Hai là, đổi mới phương thức lãnh đạo.", "ordinal"),
+        ("3) Công khai kết quả.", "num"),
+        ("II/ NHIỆM VỤ", "roman"),
         ("Điều 3. Tổ chức thực hiện", "article"),
         ("Chương II", "chapter"),
         ("1.1- Hoàn thiện thể chế.", "num"),

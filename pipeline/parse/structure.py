@@ -31,6 +31,7 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("article", re.compile(r"(?i:điều)\s+(?P<label>\d+[a-zđ]?)\s*[.:\-–—]\s*")),
     ("clause", re.compile(r"(?i:khoản)\s+(?P<label>\d+)\s*[.:\-–—]\s*")),
     ("ordinal", re.compile(r"(?P<label>(?i:thứ)\s+" + _ORD + r")\s*[:,.\-–]\s*")),
+    ("ordinal", re.compile(r"(?P<label>(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là)\s*[:,]\s*")),
     ("roman", re.compile(r"(?P<label>" + _ROMAN + r")\s*[.\-–—/)]\s*(?=\S)")),
     ("num", re.compile(r"(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\s*[.\-–—/)]?\s*(?=\D)")),
     ("num", re.compile(r"(?P<label>\d{1,2})\s*(?:[.\-–—/)]\s*(?=\S)|\.?\s*$)")),
