@@ -392,7 +392,7 @@ def _attr_kind(text: str, s: int, e: int) -> Optional[tuple[str, int]]:
 def _section_ctx(text: str, sec: Section, parent_ctx: str) -> str:
     cfg = _cfg()
     h = text[sec.text_start:sec.first_end].strip()
-    if not sec.is_heading:
+    if not sec.is_heading and not (h.endswith(":") and len(h) < 120):
         return parent_ctx
     if cfg["execution"].match(h):
         return "operative"
