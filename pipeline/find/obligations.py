@@ -155,7 +155,7 @@ def _clean_name(s: str) -> str:
 _PROPER_HEAD = re.compile(
     r"(?:Sở|Bộ|Ủy ban|Uỷ ban|UBND|Ban|Văn phòng|Trung tâm|Công an|Thanh tra|Báo|Đài|Cục|Chi cục|Kho bạc|"
     r"Ngân hàng|Tòa án|Toà án|Viện|Hội|Liên đoàn|Đoàn|Mặt trận|Tập đoàn|Tổng công ty|Công ty|Đảng ủy|Đảng uỷ|"
-    r"Quân khu|Học viện|Trường|Bệnh viện|Kiểm toán)\b|các\b"
+    r"Quân khu|Học viện|Trường|Bệnh viện|Kiểm toán|Bảo hiểm|Tổng cục|Thường trực|Hội đồng)\b|các\b"
 )
 
 
