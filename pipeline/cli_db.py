@@ -99,6 +99,10 @@ def register(app) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress (errors, warnings, summary only)."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract in this many processes (storing stays one "
                                  "transaction per document, in order)."),
+        engine: str = typer.Option("local", "--engine", help="local: extract here (--jobs processes); dask: "
+                                   "extract on a Dask cluster, store here (needs vanban[dask])."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786) "
+                                                "for --engine dask; default a local cluster of --jobs workers."),
     ):
         """Extract and store documents: one transaction per document; same content is skipped.
 
@@ -108,6 +112,15 @@ def register(app) -> None:
         """
         from pipeline.ingest import ingest_paths
 
+        if engine not in ("local", "dask"):
+            _fail(f"--engine must be local or dask, not {engine!r}", 2)
+        if scheduler and engine != "dask":
+            _fail("--scheduler needs --engine dask", 2)
+        if engine == "dask":
+            try:
+                import distributed  # noqa: F401
+            except ImportError:
+                _fail("--engine dask needs dask.distributed: pip install 'vanban[dask]'")
         _open(db)
         tty = sys.stderr.isatty()
         con = _console(stderr=True)
@@ -146,12 +159,21 @@ def register(app) -> None:
                 _err(f"[{state['i']}/{state['n']}] {r.status}: {r.path}")
 
         try:
-            report = ingest_paths(paths, db, on_start=on_start, on_result=on_result, jobs=jobs)
-        except Exception as e:  # the database cannot be opened
+            if engine == "dask":
+                from pipeline.distributed import ingest_paths_dask
+
+                report = ingest_paths_dask(paths, db, scheduler, on_start=on_start, on_result=on_result,
+                                           workers=jobs)
+            else:
+                report = ingest_paths(paths, db, on_start=on_start, on_result=on_result, jobs=jobs)
+        except Exception as e:  # the database cannot be opened, the scheduler cannot be reached
             p = state.get("progress")
             if p is not None:
                 p.stop()
-            _fail(f"database: {type(e).__name__}: {e}")
+            from sqlalchemy.exc import SQLAlchemyError
+
+            where = "database" if engine == "local" or isinstance(e, SQLAlchemyError) else "dask"
+            _fail(f"{where}: {type(e).__name__}: {e}")
         p = state.get("progress")
         if p is not None:
             p.stop()

@@ -100,12 +100,18 @@ def _sha256(path: Path) -> str:
 
 def _check(p: Path, url: Optional[str]):
     """``(None, sha)`` for a file to extract, or ``(result, None)`` when it is unreadable or already stored."""
+    return _check_sha(p, None, url)
+
+
+def _check_sha(p: Path, sha: Optional[str], url: Optional[str]):
+    """:func:`_check` for a file whose hash ``sha`` is known (None: hash the file)."""
     from pipeline import store
 
-    try:
-        sha = _sha256(p)
-    except OSError as e:
-        return FileResult(str(p), "failed", error=f"{p}: cannot read: {e.strerror or e}"), None
+    if sha is None:
+        try:
+            sha = _sha256(p)
+        except OSError as e:
+            return FileResult(str(p), "failed", error=f"{p}: cannot read: {e.strerror or e}"), None
     with store.session_scope(url) as s:
         v = store.find_version_by_sha(s, sha)
         if v is not None:
