@@ -1,6 +1,10 @@
 """Obligations finder (pipeline.find.obligations): units, actors, fields."""
 from __future__ import annotations
 
+import calendar
+import re
+from datetime import date
+
 from pathlib import Path
 
 import pytest
@@ -150,6 +154,7 @@ def test_deadlines_trace_to_text_over_shared():
     files = _shared_texts()
     if not files:
         pytest.skip("../shared is absent")
+    from pipeline.dates import find_times
     from pipeline.extract import extract_path
 
     n = 0
@@ -162,6 +167,15 @@ def test_deadlines_trace_to_text_over_shared():
                 # the expression is in the unit, its attribute lines or its lead-in: near the unit
                 window = rec.text[max(0, o.start - 3000):o.end + 3000]
                 assert o.deadline_text in window, (f.name, o.deadline_text)
+                # and that expression, read on its own, fixes exactly this date
+                fixed = {t.deadline for t in find_times(o.deadline_text, anchor=rec.document.issued_date)}
+                fixed |= {t.deadline for t in find_times(window, anchor=rec.document.issued_date)
+                          if window[t.start:t.end] in o.deadline_text or o.deadline_text in window[t.start:t.end]}
+                cell = re.fullmatch(r"(?:(\d{1,2})/)?((?:19|20)\d\d)", o.deadline_text)
+                if cell:  # a "Thời hạn" table cell: "06/2025" is the end of June 2025, "2025" its end
+                    y, m = int(cell.group(2)), int(cell.group(1) or 12)
+                    fixed.add(date(y, m, calendar.monthrange(y, m)[1]).isoformat())
+                assert o.deadline in fixed, (f.name, o.deadline_text, o.deadline)
     assert n > 0
 
 
