@@ -133,6 +133,19 @@ def _clutter():
     return lines, blocks
 
 
+@functools.lru_cache(maxsize=1)
+def _clutter_any():
+    """One alternation of every line pattern, and one of every block head: a single
+    ``fullmatch`` of each says whether any of them matches a line."""
+    t = data.load("clutter")
+    pats = t.get("lines", {}).get("patterns", [])
+    heads = [b["head"] for b in t.get("blocks", [])]
+    never = re.compile(r"(?!)")
+    any_line = re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else never
+    any_head = re.compile("|".join(f"(?:{h})" for h in heads), re.I) if heads else never
+    return any_line, any_head
+
+
 def _lines(text: str):
     """(start, end_without_newline, end_with_newline) of each line."""
     pos = 0
@@ -148,14 +161,17 @@ def _lines(text: str):
 
 def step_clutter(text: str) -> list[Edit]:
     line_pats, blocks = _clutter()
+    any_line, any_head = _clutter_any()
     lines = list(_lines(text))
     drop = [False] * len(lines)
     for k, (s, e, _) in enumerate(lines):
         ln = text[s:e].strip()
         if not ln:
             continue
-        if any(p.fullmatch(ln) for p in line_pats):
+        if any_line.fullmatch(ln):
             drop[k] = True
+            continue
+        if not any_head.fullmatch(ln):
             continue
         for head, follow, max_follow, min_pos, to_end in blocks:
             if head.fullmatch(ln) and s >= min_pos * len(text):

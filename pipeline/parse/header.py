@@ -127,6 +127,23 @@ _TOKEN_RE = re.compile(r"\S+")
 _ROMAN_RE = re.compile(r"^(?=[IVXLC]{2,}$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 
 
+_TOKENS: list = [None]  # (text, words, lower-case words) of the last text, replaced whole
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The words of ``text`` and their lower-case forms (cached for the last text: the header
+    and the signature both recase from the same body)."""
+    c = _TOKENS[0]
+    if c is not None and c[0] is text:
+        return c[1], c[2]
+    toks = _WORD_RE.findall(text)
+    lows = _WORD_RE.findall(text.lower())
+    if len(lows) != len(toks):
+        lows = [t.lower() for t in toks]
+    _TOKENS[0] = (text, toks, lows)
+    return toks, lows
+
+
 class _CaseModel:
     """How the body spells each word: trigram context first, then the word alone."""
 
@@ -141,10 +158,7 @@ class _CaseModel:
         self.caps: set[str] = set()  # acronyms: all-caps words in mixed-case context
         if not vocab:
             return
-        toks = _WORD_RE.findall(text)
-        lows = _WORD_RE.findall(text.lower())
-        if len(lows) != len(toks):
-            lows = [t.lower() for t in toks]
+        toks, lows = _tokens(text)
         seen: Counter = Counter()
         n = len(toks)
         for i in [i for i, w in enumerate(lows) if w in vocab]:

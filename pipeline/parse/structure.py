@@ -269,8 +269,8 @@ def _is_heading(text: str, sec: Section) -> bool:
     if sec.kind in ("dash", "plus", "bullet", "star") or line[-1] == ":":
         return False
     head = line[:160]
-    up = sum(1 for c in head if c.isupper())
-    low = sum(1 for c in head if c.islower())
+    up = sum(map(str.isupper, head))
+    low = sum(map(str.islower, head))
     if up > 3 and up > 2 * low:
         return True
     if sec.children and len(sec.paragraphs) == 1 and len(line) <= 300:
