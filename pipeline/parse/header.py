@@ -15,7 +15,6 @@ Two shapes are read:
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from functools import lru_cache
 
 from pipeline import data
@@ -144,6 +143,14 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     return toks, lows
 
 
+def _count(table: dict, key, spelling: str) -> None:
+    c = table.get(key)
+    if c is None:
+        table[key] = {spelling: 1}
+    else:
+        c[spelling] = c.get(spelling, 0) + 1
+
+
 class _CaseModel:
     """How the body spells each word: trigram context first, then the word alone."""
 
@@ -151,20 +158,25 @@ class _CaseModel:
 
     def __init__(self, text: str, vocab: set[str]):
         """Count how ``text`` spells each word of ``vocab`` (lower-case), with its neighbours."""
-        self.uni: dict[str, Counter] = defaultdict(Counter)
-        self.tri: dict[tuple, Counter] = defaultdict(Counter)
-        self.left: dict[tuple, Counter] = defaultdict(Counter)
-        self.right: dict[tuple, Counter] = defaultdict(Counter)
+        # spelling -> count, in first-seen order (the most frequent wins, the first on a tie)
+        self.uni: dict[str, dict[str, int]] = {}
+        self.tri: dict[tuple, dict[str, int]] = {}
+        self.left: dict[tuple, dict[str, int]] = {}
+        self.right: dict[tuple, dict[str, int]] = {}
         self.caps: set[str] = set()  # acronyms: all-caps words in mixed-case context
         if not vocab:
             return
         toks, lows = _tokens(text)
-        seen: Counter = Counter()
+        seen: dict[str, int] = {}
+        per_word = self._PER_WORD
         n = len(toks)
+        uni, tri, left, right = self.uni, self.tri, self.left, self.right
         for i in [i for i, w in enumerate(lows) if w in vocab]:
-            w, t = lows[i], toks[i]
-            if seen[w] >= self._PER_WORD:
+            w = lows[i]
+            k = seen.get(w, 0)
+            if k >= per_word:
                 continue
+            t = toks[i]
             prev_t = toks[i - 1] if i > 0 else None
             next_t = toks[i + 1] if i < n - 1 else None
             prev_up = bool(prev_t and len(prev_t) > 1 and prev_t.isupper())
@@ -175,16 +187,16 @@ class _CaseModel:
                 continue
             if prev_up and next_up:
                 continue
-            seen[w] += 1
+            seen[w] = k + 1
             prev = lows[i - 1] if prev_t else None
             nxt = lows[i + 1] if next_t else None
-            self.uni[w][t] += 1
+            _count(uni, w, t)
             if prev:
-                self.left[(prev, w)][t] += 1
+                _count(left, (prev, w), t)
             if nxt:
-                self.right[(w, nxt)][t] += 1
+                _count(right, (w, nxt), t)
             if prev and nxt:
-                self.tri[(prev, w, nxt)][t] += 1
+                _count(tri, (prev, w, nxt), t)
 
     def spell(self, words: list[str], i: int) -> str:
         w = words[i].lower()
@@ -194,12 +206,12 @@ class _CaseModel:
         nxt = words[i + 1].lower() if i < len(words) - 1 else None
         for c in (self.tri.get((prev, w, nxt)), self.left.get((prev, w)), self.right.get((w, nxt))):
             if c:
-                return c.most_common(1)[0][0]
+                return max(c, key=c.get)
         c = self.uni.get(w)
         if c:
             # alone, a word is written lower-case (a title is in sentence case), unless it is a
             # symbol such as "1899/QĐ-TTg" that the body spells one way
-            return c.most_common(1)[0][0] if re.search(r"[\d/]", w) else w
+            return max(c, key=c.get) if re.search(r"[\d/]", w) else w
         if w in self.caps:
             return words[i].upper()
         return w

@@ -203,9 +203,18 @@ def _continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
     return False
 
 
+# every marker pattern as one alternation, each branch a named group: a single match finds the
+# first pattern of _MARKERS that matches (or that none does)
+_MARKER_ANY = re.compile("|".join(
+    f"(?P<m{i}>" + rx.pattern.replace("(?P<label>", "(?:") + ")" for i, (_, rx) in enumerate(_MARKERS)))
+
+
 def _marker_at(text: str, s: int, e: int):
     seg = text[s:min(e, s + 60)]
-    for kind, rx in _MARKERS:
+    first = _MARKER_ANY.match(seg)
+    if first is None:
+        return None
+    for kind, rx in _MARKERS[int(first.lastgroup[1:]):]:
         m = rx.match(seg)
         if not m:
             continue
