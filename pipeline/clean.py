@@ -236,6 +236,10 @@ def step_dup_lines(text: str) -> list[Edit]:
     """A line repeated on the very next line (no blank line between) and nowhere
     else: an image's alt text followed by the same caption.  Table cells that
     repeat (separated by blank lines, or many times) are kept."""
+    strips = [ln.strip() for ln in text.split("\n")]
+    if not any(a == b and len(a) >= 30 and " " in a for a, b in
+               zip(strips, strips[1:]) if a == b):
+        return []  # no line repeated on the next one
     edits = []
     prev = None
     lines = list(_lines(text))

@@ -313,6 +313,10 @@ def _lower(text: str) -> str:
     return low
 
 
+# an alphanumeric character after a non-alphanumeric one (or the text's start): a word start
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]")
+
+
 def _cands(text: str, p: int, s: int) -> list[int]:
     """Word starts up to 40 characters before ``p`` (at most one line break back), then ``p``."""
     lo = max(s, p - 40)
@@ -321,13 +325,7 @@ def _cands(text: str, p: int, s: int) -> list[int]:
         nl2 = text.rfind("\n", lo, nl)
         if nl2 >= 0:
             lo = nl2 + 1
-    out = []
-    prev_alnum = lo > 0 and text[lo - 1].isalnum()
-    for i in range(lo, p):
-        a = text[i].isalnum()
-        if a and not prev_alnum:
-            out.append(i)
-        prev_alnum = a
+    out = [m.start() for m in _WORD_START.finditer(text, lo, p)]
     out.append(p)
     return out
 

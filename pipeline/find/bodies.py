@@ -722,8 +722,7 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
     rx = _abbr_re(tuple(std))
     if rx:
         s = rx.sub(lambda m: std[m.group(0)], s)
-    letters = [c for c in s if c.isalpha()]
-    if " " in s and all(c.isupper() for c in letters):
+    if " " in s and all(map(str.isupper, filter(str.isalpha, s))):
         s = _proper_case(s)
     s = new_style(s)
     s = _LOWER_LOC_RE.sub(lambda m: m.group(0).lower(), s)

@@ -136,9 +136,14 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     if c is not None and c[0] is text:
         return c[1], c[2]
     toks = _WORD_RE.findall(text)
-    lows = _WORD_RE.findall(text.lower())
-    if len(lows) != len(toks):
-        lows = [t.lower() for t in toks]
+    if "İ" not in text and "Σ" not in text:
+        # every other character lower-cases to one character of the same class, without
+        # context: the words of text.lower() are the lower-cased words
+        lows = "\x00".join(toks).lower().split("\x00")
+    else:
+        lows = _WORD_RE.findall(text.lower())
+        if len(lows) != len(toks):
+            lows = [t.lower() for t in toks]
     _TOKENS[0] = (text, toks, lows)
     return toks, lows
 
