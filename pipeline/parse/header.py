@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress
 
 from pipeline import data
 from pipeline.dates import DATE_RE, parse_date_text
@@ -148,12 +149,7 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     return toks, lows
 
 
-def _count(table: dict, key, spelling: str) -> None:
-    c = table.get(key)
-    if c is None:
-        table[key] = {spelling: 1}
-    else:
-        c[spelling] = c.get(spelling, 0) + 1
+_ANY = object()  # a context position that may hold any word
 
 
 class _CaseModel:
@@ -162,24 +158,23 @@ class _CaseModel:
     _PER_WORD = 12  # occurrences looked at per word: enough to decide, cheap on long texts
 
     def __init__(self, text: str, vocab: set[str]):
-        """Count how ``text`` spells each word of ``vocab`` (lower-case), with its neighbours."""
-        # spelling -> count, in first-seen order (the most frequent wins, the first on a tie)
-        self.uni: dict[str, dict[str, int]] = {}
-        self.tri: dict[tuple, dict[str, int]] = {}
-        self.left: dict[tuple, dict[str, int]] = {}
-        self.right: dict[tuple, dict[str, int]] = {}
+        """Note where ``text`` spells each word of ``vocab`` (lower-case) in mixed case; the
+        spellings are counted, in their context, only for the words asked about (``spell``)."""
+        self.occ: dict[str, list[int]] = {}  # word -> token indices of the occurrences counted
         self.caps: set[str] = set()  # acronyms: all-caps words in mixed-case context
+        self._toks: list[str] = []
+        self._lows: list[str] = []
         if not vocab:
             return
         toks, lows = _tokens(text)
-        seen: dict[str, int] = {}
+        self._toks, self._lows = toks, lows
+        occ = self.occ
         per_word = self._PER_WORD
         n = len(toks)
-        uni, tri, left, right = self.uni, self.tri, self.left, self.right
-        for i in [i for i, w in enumerate(lows) if w in vocab]:
+        for i in self._hits(lows, vocab):
             w = lows[i]
-            k = seen.get(w, 0)
-            if k >= per_word:
+            o = occ.get(w)
+            if o is not None and len(o) >= per_word:
                 continue
             t = toks[i]
             prev_t = toks[i - 1] if i > 0 else None
@@ -192,16 +187,39 @@ class _CaseModel:
                 continue
             if prev_up and next_up:
                 continue
-            seen[w] = k + 1
-            prev = lows[i - 1] if prev_t else None
-            nxt = lows[i + 1] if next_t else None
-            _count(uni, w, t)
-            if prev:
-                _count(left, (prev, w), t)
-            if nxt:
-                _count(right, (w, nxt), t)
-            if prev and nxt:
-                _count(tri, (prev, w, nxt), t)
+            if o is None:
+                occ[w] = [i]
+            else:
+                o.append(i)
+
+    def _hits(self, lows: list[str], vocab: set[str]):
+        """Indices of the words of ``vocab`` in ``lows``, in order; a word stops being looked
+        for (from the next stretch of text on) once its occurrences are all counted."""
+        active = set(vocab)
+        n = len(lows)
+        occ = self.occ
+        per_word = self._PER_WORD
+        pos = 0
+        while pos < n and active:
+            end = min(n, pos + 2048)
+            yield from compress(range(pos, end), map(active.__contains__, lows[pos:end]))
+            active = {w for w in active if len(occ.get(w, ())) < per_word}
+            pos = end
+
+    def _counts(self, w: str, prev, nxt) -> dict[str, int]:
+        """Spelling -> count of ``w`` after ``prev`` and before ``nxt`` (``_ANY``: any word), in
+        first-seen order (the most frequent wins, the first on a tie)."""
+        toks, lows = self._toks, self._lows
+        last = len(lows) - 1
+        c: dict[str, int] = {}
+        for i in self.occ.get(w, ()):
+            if prev is not _ANY and (i == 0 or lows[i - 1] != prev):
+                continue
+            if nxt is not _ANY and (i == last or lows[i + 1] != nxt):
+                continue
+            t = toks[i]
+            c[t] = c.get(t, 0) + 1
+        return c
 
     def spell(self, words: list[str], i: int) -> str:
         w = words[i].lower()
@@ -209,14 +227,19 @@ class _CaseModel:
             return words[i].upper()
         prev = words[i - 1].lower() if i > 0 else None
         nxt = words[i + 1].lower() if i < len(words) - 1 else None
-        for c in (self.tri.get((prev, w, nxt)), self.left.get((prev, w)), self.right.get((w, nxt))):
-            if c:
-                return max(c, key=c.get)
-        c = self.uni.get(w)
-        if c:
+        if w in self.occ:
+            for p, q in ((prev, nxt), (prev, _ANY), (_ANY, nxt)):
+                if p is None or q is None:
+                    continue
+                c = self._counts(w, p, q)
+                if c:
+                    return max(c, key=c.get)
             # alone, a word is written lower-case (a title is in sentence case), unless it is a
             # symbol such as "1899/QĐ-TTg" that the body spells one way
-            return max(c, key=c.get) if re.search(r"[\d/]", w) else w
+            if re.search(r"[\d/]", w):
+                c = self._counts(w, _ANY, _ANY)
+                return max(c, key=c.get)
+            return w
         if w in self.caps:
             return words[i].upper()
         return w
