@@ -340,14 +340,16 @@ def _anchors(text: str, s: int, e: int) -> dict:
         L = q - p
         cands = None
         if L <= 2:
-            cands = _cands(text, p, s)
             if _N_SEP.match(low, q, e):
+                cands = _cands(text, p, s)
                 A["d0"].append((p, cands))
                 A["d2"].append((p, cands))
             if _N_THANG.match(low, q, e):
+                cands = cands or _cands(text, p, s)
                 A["d1"].append((p, cands))
                 A["d2"].append((p, cands))
             if "tháng" in low[max(s, p - 7):p]:
+                cands = cands or _cands(text, p, s)
                 A["month"].append((p, cands))
             if m.group() in ("6", "06") and _N_HALF.match(low, q, e):
                 A["half"].append((p, [p]))

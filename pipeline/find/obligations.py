@@ -878,14 +878,24 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
     units, hs, anchor = candidate_units(text, parsed)
     # temporal expressions once for the whole body and appendix, on a copy where the line
     # breaks inside a unit ("giai đoạn 2026\n- 2030") are spaces; same length, same offsets
-    flat = list(text)
+    breaks = set()
     for u in units:
         if not u.ctx.startswith("table"):
             i = text.find("\n", u.start, u.end)
             while i >= 0:
-                flat[i] = " "
+                breaks.add(i)
                 i = text.find("\n", i + 1, u.end)
-    all_times = sorted(find_times("".join(flat), hs, len(text), anchor), key=lambda x: x.start)
+    flat = text
+    if breaks:
+        parts = []
+        pos = 0
+        for i in sorted(breaks):
+            parts.append(text[pos:i])
+            parts.append(" ")
+            pos = i + 1
+        parts.append(text[pos:])
+        flat = "".join(parts)
+    all_times = sorted(find_times(flat, hs, len(text), anchor), key=lambda x: x.start)
     tstarts = [x.start for x in all_times]
 
     def times_in(a: int, b: int) -> list:
