@@ -2,6 +2,7 @@
 
     python bench/bench_ingest.py [DIR] [--n 10000] [--jobs 1] [--db URL] [--engine local|dask]
     python bench/bench_ingest.py --extract-only --n 470 --jobs 2
+    python bench/bench_ingest.py --compare-dask [DIR]   # Dask path stores what the local path stores
 
 Replicates the texts of DIR (default ../shared/external-corpus) into N variant
 files in a temporary folder: copy k of a text gets k put in front of the first
@@ -12,6 +13,9 @@ as in a real corpus.  Then:
 * ``--extract-only``: read → clean → parse → find over the N files in a pool
   of ``--jobs`` processes (``imap``, chunks of 4); no database.  This is the
   figure for "2 processes ≥ 1.8 × one", free of the serial store stage.
+* ``--compare-dask``: the files of DIR themselves (not replicated) ingested by
+  the local path and by the Dask engine (a LocalCluster of ``--jobs`` worker
+  processes) into two SQLite files, whose contents are compared.
 * default: ``ingest_paths(files, URL, jobs=J)`` (or the Dask engine) into a
   fresh database (a new SQLite file, or ``--db URL`` whose tables are dropped
   first), timing the store stage (the parent's check + write) apart.
@@ -64,6 +68,30 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup", encoding="ascii"):
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_mb() -> float:
+    """Proportional set size of this process and its child processes (shared pages counted once)."""
+    pids, todo = [], [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+                todo += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+    return sum(_pss_kb(p) for p in pids) / 1024
+
+
 def cpu_seconds() -> float:
     s = resource.getrusage(resource.RUSAGE_SELF)
     c = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -105,10 +133,12 @@ def _extract_one(path: str) -> int:
     return len(rec.text) if rec is not None else 0
 
 
-def extract_only(files: list[Path], jobs: int) -> tuple[float, int]:
+def extract_only(files: list[Path], jobs: int) -> tuple[float, int, float]:
+    """Wall seconds, clean-text characters, CPU seconds (this process and the pool's workers)."""
     from multiprocessing import get_context
 
     _extract_one(str(files[0]))  # models loaded before the clock (the pool's workers are forked after)
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     chars = 0
     if jobs <= 1:
@@ -118,7 +148,7 @@ def extract_only(files: list[Path], jobs: int) -> tuple[float, int]:
         with get_context("fork").Pool(jobs) as pool:
             for c in pool.imap(_extract_one, [str(f) for f in files], chunksize=4):
                 chars += c
-    return time.perf_counter() - t0, chars
+    return time.perf_counter() - t0, chars, cpu_seconds() - cpu0
 
 
 def main(argv=None) -> int:
@@ -130,20 +160,21 @@ def main(argv=None) -> int:
     ap.add_argument("--db", help="database URL (tables dropped first); default a new SQLite file")
     ap.add_argument("--engine", choices=("local", "dask"), default="local")
     ap.add_argument("--extract-only", action="store_true", help="time extraction in a pool; no database")
+    ap.add_argument("--compare-dask", action="store_true", help="local vs Dask ingest of DIR: same database?")
     ap.add_argument("--samples", type=int, default=10, help="RSS samples along the run (default 10)")
     a = ap.parse_args(argv)
 
     print(f"machine: {machine()}")
     print(f"load average at start (1/5/15 min): {load()}")
+    if a.compare_dask:
+        return compare_dask(Path(a.dir), max(1, a.jobs))
     tmp = Path(tempfile.mkdtemp(prefix="vanban-bench-ingest-"))
     try:
         files, nbytes = replicate(Path(a.dir), a.n, tmp / "docs")
         mb = nbytes / 1e6
         print(f"corpus: {a.n} documents replicated from {a.dir}: {mb:.1f} MB of input")
         if a.extract_only:
-            cpu0 = cpu_seconds()
-            sec, chars = extract_only(files, a.jobs)
-            cpu = cpu_seconds() - cpu0
+            sec, chars, cpu = extract_only(files, a.jobs)
             print(f"extract only, {a.jobs} process(es): {sec:.1f} s, {a.n / sec:.1f} documents/s, {mb / sec:.2f} MB/s "
                   f"of input ({chars / 1e6 / sec:.2f} M chars/s of clean text); CPU {cpu:.1f} s "
                   f"({a.n / cpu:.1f} documents per CPU-second)")
@@ -155,6 +186,50 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def dump(url: str) -> dict:
+    """What a database holds, by source path, without row ids."""
+    from sqlalchemy import select
+
+    from pipeline import store
+
+    out = {}
+    with store.session_scope(url) as s:
+        for v in s.scalars(select(store.Version)):
+            out[v.source] = (v.document.identity.key, v.seq, v.is_current, v.sha256, v.text, v.record,
+                             [(r.target.key, r.relation, r.start, r.end, r.sentence) for r in v.references],
+                             [(o.start, o.end, o.kind, o.actors, o.deadline) for o in v.obligations],
+                             [(b.start, b.end, b.canonical) for b in v.bodies])
+        out["#identities"] = sorted(s.scalars(select(store.Identity.key)))
+    return out
+
+
+def compare_dask(src: Path, workers: int) -> int:
+    from pipeline import store
+    from pipeline.distributed import ingest_paths_dask
+    from pipeline.ingest import ingest_paths
+
+    tmp = Path(tempfile.mkdtemp(prefix="vanban-bench-compare-"))
+    try:
+        a, b = f"sqlite:///{tmp / 'local.db'}", f"sqlite:///{tmp / 'dask.db'}"
+        t0 = time.perf_counter()
+        ra = ingest_paths([src], a)
+        t1 = time.perf_counter()
+        rb = ingest_paths_dask([src], b, workers=workers)
+        t2 = time.perf_counter()
+        da, db = dump(a), dump(b)
+        same = da == db
+        print(f"local: {ra.summary()} in {t1 - t0:.1f} s; dask ({workers} workers, cluster start included): "
+              f"{rb.summary()} in {t2 - t1:.1f} s")
+        diff = sorted(k for k in set(da) | set(db) if da.get(k) != db.get(k))
+        print(f"stored versions: {len(da) - 1} local, {len(db) - 1} dask; identical: {same}"
+              + (f"; differing: {', '.join(Path(k).name for k in diff[:10])}" if diff else ""))
+        store.dispose(a)
+        store.dispose(b)
+        return 0 if same else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run_ingest(a, files: list[Path], mb: float, tmp: Path) -> None:
@@ -195,7 +270,7 @@ def run_ingest(a, files: list[Path], mb: float, tmp: Path) -> None:
     def on_result(_r) -> None:
         state["i"] += 1
         if state["i"] % every == 0:
-            samples.append(f"{state['i']}:{rss_mb():.0f}")
+            samples.append(f"{state['i']}:{rss_mb():.0f}/{tree_pss_mb():.0f}")
 
     # warm up the parent (models for a 1-process run, statement caches): one file, outside the clock
     warm = tmp / "warm"
@@ -222,7 +297,7 @@ def run_ingest(a, files: list[Path], mb: float, tmp: Path) -> None:
     st = spent["check"] + spent["store"]
     print(f"  store stage (parent, serial): {st:.1f} s = {n / st:.1f} documents/s, {mb / st:.2f} MB/s "
           f"(sha check {spent['check']:.1f} s, write {spent['store']:.1f} s)")
-    print(f"  parent RSS along the run (documents:MB): {' '.join(samples)}")
+    print(f"  memory along the run (documents:parent RSS MB/PSS MB of parent + workers): {' '.join(samples)}")
     if a.db is None:
         print(f"  database file: {os.path.getsize(tmp / 'bench.db') / 1e6:.0f} MB")
     store.dispose(url)
