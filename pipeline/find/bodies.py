@@ -59,8 +59,11 @@ def _variants(phrase: str, upper: bool = True) -> set[str]:
     return out
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 def _ws(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
+    return _SPACES_RE.sub(" ", s).strip()
 
 
 # ---------------------------------------------------------------------------
@@ -681,6 +684,11 @@ def _abbr_re(keys: tuple) -> Optional[re.Pattern]:
     return re.compile(rf"(?<![\w&])(?:{alt})(?![\w&])")
 
 
+@functools.lru_cache(maxsize=1)
+def _std_abbr_re() -> Optional[re.Pattern]:
+    return _abbr_re(tuple(_std_abbr()))
+
+
 def _proper_case(name: str) -> str:
     """An ALL-CAPS name in ordinary case, by the known phrases ("ỦY BAN NHÂN DÂN TỈNH BẮC NINH")."""
     proper = _nlp_state()["proper"]
@@ -719,7 +727,7 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
         if rx:
             s = rx.sub(lambda m: definitions[m.group(0)], s)
     std = _std_abbr()
-    rx = _abbr_re(tuple(std))
+    rx = _std_abbr_re()
     if rx:
         s = rx.sub(lambda m: std[m.group(0)], s)
     if " " in s and all(map(str.isupper, filter(str.isalpha, s))):

@@ -144,10 +144,23 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+# patterns of the helpers below, compiled once
+_SPACES_RE = re.compile(r"\s+")
+_NAME_TAIL_RE = re.compile(r"\s+(?:nơi|mà|thì|sẽ|đã|đang|cũng|đều|tự)$")
+_SAU_DAY_RE = re.compile(r"\s*\(sau đây[^)]*\)?")
+_PLURAL_RE = re.compile(r"(?i:các|những|mọi|toàn)\b")
+_VERB_START_RE = re.compile(r"(?i:tổ chức (?!đảng|chính trị|cơ sở|,)|ban hành|báo cáo)")
+_AIM_RE = re.compile(r"(?i:phấn đấu|ít nhất|tối thiểu|đạt\s+\d)")
+_REPORT_WORD_RE = re.compile(r"(?i:phản ánh|báo cáo)")
+_PERIODIC_RE = re.compile(r"(?i:(?:hàng|hằng|định kỳ)\b)")
+_BRACKETS_RE = re.compile(r"\([^()]*\)")
+_BAO_CAO_RE = re.compile(r"(?i:báo cáo)\b")
+
+
 def _clean_name(s: str) -> str:
-    s = re.sub(r"\s+", " ", s).strip(" ,;:.-–")
-    s = re.sub(r"\s+(?:nơi|mà|thì|sẽ|đã|đang|cũng|đều|tự)$", "", s)
-    s = re.sub(r"\s*\(sau đây[^)]*\)?", "", s).strip(" ,;")
+    s = _SPACES_RE.sub(" ", s).strip(" ,;:.-–")
+    s = _NAME_TAIL_RE.sub("", s)
+    s = _SAU_DAY_RE.sub("", s).strip(" ,;")
     s = _cfg()["strip_front"].sub("", s)
     return s.strip(" ,;:.-–")
 
@@ -163,10 +176,10 @@ def _split_proper(part: str) -> list[str]:
     """"Sở Nội vụ, Sở Tư pháp, các cơ quan liên quan" -> three names; "Các Sở, ngành, UBND cấp xã" stays one."""
     out = []
     start = 0
-    for m in re.finditer(r",\s+", part):
+    for m in _COMMA_RE.finditer(part):
         left = part[start:m.start()].strip()
         right = part[m.end():]
-        if (left[:1].isupper() and not re.match(r"(?i:các|những|mọi|toàn)\b", left)
+        if (left[:1].isupper() and not _PLURAL_RE.match(left)
                 and _PROPER_HEAD.match(right) and len(left.split()) >= 2):
             out.append(part[start:m.start()])
             start = m.end()
@@ -313,7 +326,7 @@ _BARE_UNIT_RE = re.compile(r"(?:đơn vị|cơ quan)\b")
 
 
 def _looks_verb_start(text: str, s: int) -> bool:
-    return bool(re.match(r"(?i:tổ chức (?!đảng|chính trị|cơ sở|,)|ban hành|báo cáo)", text[s:s + 30]))
+    return bool(_VERB_START_RE.match(text[s:s + 30]))
 
 
 def heading_actor(text: str, s: int, e: int) -> list[str]:
@@ -843,21 +856,21 @@ def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
     if cfg["figure"].match(t) or cfg["target_start"].match(t):
         return "target"
     if u.ctx == "objective":
-        if cfg["figure"].search(t) or re.search(r"(?i:phấn đấu|ít nhất|tối thiểu|đạt\s+\d)", t):
+        if cfg["figure"].search(t) or _AIM_RE.search(t):
             return "target"
     bs = body_start
     if cfg["prohibition_start"].match(text, bs, u.end):
         return "prohibition"
     if cfg["report_start"].match(text, bs, u.end):
         return "report"
-    if cfg["report_trouble"].search(t[:200]) and re.search(r"(?i:phản ánh|báo cáo)", t):
+    if cfg["report_trouble"].search(t[:200]) and _REPORT_WORD_RE.search(t):
         return "report"
-    if re.match(r"(?i:(?:hàng|hằng|định kỳ)\b)", t) and _REPORT_TO_RE.search(t) and report_to_in(text, u.start, u.end):
+    if _PERIODIC_RE.match(t) and _REPORT_TO_RE.search(t) and report_to_in(text, u.start, u.end):
         return "report"
     # "Rà soát, tổng hợp …, báo cáo <body> …": the closing clause is the report
-    flat = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), t)  # ignore commas in brackets
+    flat = _BRACKETS_RE.sub(lambda m: " " * len(m.group(0)), t)  # ignore commas in brackets
     last = flat.rfind(", ")
-    if 0 < last and len(t) < 300 and re.match(r"(?i:báo cáo)\b", t[last + 2:]) \
+    if 0 < last and len(t) < 300 and _BAO_CAO_RE.match(t[last + 2:]) \
             and report_to_in(text, u.start + last + 2, u.end):
         return "report"
     return None

@@ -209,6 +209,14 @@ _MARKER_ANY = re.compile("|".join(
     f"(?P<m{i}>" + rx.pattern.replace("(?P<label>", "(?:") + ")" for i, (_, rx) in enumerate(_MARKERS)))
 
 
+_WORDCHAR_RE = re.compile(r"\w")
+_SPACES_RE = re.compile(r"\s+")
+_NUM_SEP_RE = re.compile(r"\d{1,2}\s*[.\-–—/)]")
+_NUM_DATE_RE = re.compile(r"\d{1,2}/\d")
+_NUM_THOUSANDS_RE = re.compile(r"\d{1,2}\.\d{3}")
+_ALPHA_DOT_RE = re.compile(r"[a-zđ]\.\w")
+
+
 def _marker_at(text: str, s: int, e: int):
     seg = text[s:min(e, s + 60)]
     first = _MARKER_ANY.match(seg)
@@ -222,13 +230,13 @@ def _marker_at(text: str, s: int, e: int):
             continue
         if kind == "num" and "." not in m.group("label"):
             # "1 tỷ", "2025 ..." : a bare number followed by text without a separator
-            if not re.match(r"\d{1,2}\s*[.\-–—/)]", seg) and seg[m.end():].strip():
+            if not _NUM_SEP_RE.match(seg) and seg[m.end():].strip():
                 continue
-            if re.match(r"\d{1,2}/\d", seg):  # a date "15/12"
+            if _NUM_DATE_RE.match(seg):  # a date "15/12"
                 continue
-            if re.match(r"\d{1,2}\.\d{3}", seg):  # "1.500 tỷ"
+            if _NUM_THOUSANDS_RE.match(seg):  # "1.500 tỷ"
                 continue
-        if kind == "alpha" and re.match(r"[a-zđ]\.\w", seg):
+        if kind == "alpha" and _ALPHA_DOT_RE.match(seg):
             continue
         return kind, m
     return None
@@ -314,10 +322,10 @@ def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> lis
                     stack[-1].content_end = pe
             continue
         kind, m = mk
-        if not re.search(r"\w", text[ps + m.end():pe]) and kind in ("dash", "plus", "bullet", "star"):
+        if not _WORDCHAR_RE.search(text[ps + m.end():pe]) and kind in ("dash", "plus", "bullet", "star"):
             continue  # a rule line "-----"
         label = m.group("label") if "label" in m.groupdict() and m.group("label") else m.group(0).strip()
-        label = re.sub(r"\s+", " ", label)
+        label = _SPACES_RE.sub(" ", label)
         key = _kind_key(kind, label)
         # close to the open section of the same type (a sibling) if there is one
         idx = None
