@@ -28,6 +28,7 @@ import bisect
 import calendar
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -50,6 +51,49 @@ except Exception:  # pragma: no cover - fallback while dates.py is being written
 
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _starts_anchored(pattern: str, flags: int) -> bool:
+    """Can ``pattern`` match only at the very start of the string ("^…", "^a|^b")?"""
+    try:
+        from re import _constants as C, _parser as P  # noqa: N812
+
+        def first_anchored(items) -> bool:
+            if not len(items):
+                return False
+            op, av = items[0]
+            if op is C.AT:
+                return av is C.AT_BEGINNING
+            if op is C.BRANCH:
+                return all(first_anchored(b) for b in av[1])
+            if op is C.SUBPATTERN:
+                return first_anchored(av[-1])
+            return False
+
+        return first_anchored(P.parse(pattern, flags))
+    except Exception:  # another Python: treat it as unanchored (always correct)
+        return False
+
+
+class _AnyOf:
+    """``search`` for any of several patterns (truth value as one alternation's): the
+    patterns anchored at the string's start are tried there only, the others searched."""
+
+    def __init__(self, patterns: list, flags: int = 0):
+        if flags & re.M:
+            head, rest = [], list(patterns)
+        else:
+            head = [p for p in patterns if _starts_anchored(p, flags)]
+            rest = [p for p in patterns if p not in head]
+        self._head = re.compile("|".join(f"(?:{p})" for p in head), flags) if head else None
+        self._rest = re.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
+
+    def search(self, s: str, pos: int = 0, endpos: int = sys.maxsize):
+        if self._head is not None and pos == 0:
+            m = self._head.match(s, 0, endpos)
+            if m:
+                return m
+        return self._rest.search(s, pos, endpos) if self._rest is not None else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,7 +141,7 @@ def _cfg():
         "report_verb": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_verbs'])})\s+(?:(?:kết quả[^,;.]{{0,80}}?|định kỳ)\s+)?(?:(?:cho|về|lên|tới|đến)\s+)?(?=(?i:{head_re})|[A-ZĐ]))"),
         "target_start": re.compile(rf"^(?i:(?:{_alt(c['kinds']['target_start'])})\b)"),
         "figure": re.compile(c["kinds"]["target_figure"]),
-        "skip": re.compile("|".join(f"(?:{p})" for p in c["skip"]["patterns"]), re.I),
+        "skip": _AnyOf(c["skip"]["patterns"], re.I),
         "legal_basis": re.compile(c["skip"]["legal_basis"], re.I),
         "praise": re.compile(rf"(?i:\b(?:{_alt(c['skip']['praise'])})\b)"),
         "praise_but": re.compile(rf"(?i:(?<!đã )(?<!được )\b(?:{_alt(c['skip']['praise_but'])})\b)"),
