@@ -111,8 +111,13 @@ def step_nfc(text: str) -> list[Edit]:
     return sorted(edits + rest)
 
 
+_LINE_ENDING = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+
+
 def step_line_endings(text: str) -> list[Edit]:
-    return [(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", text)]
+    if not any(c in text for c in "\r\u2028\u2029\x0b\x0c\x85"):
+        return []
+    return [(m.start(), m.end(), "\n") for m in _LINE_ENDING.finditer(text)]
 
 
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\u00a0\u202f\u2007]")
@@ -269,20 +274,24 @@ def step_strip_lines(text: str) -> list[Edit]:
     return edits
 
 
+_NL3 = re.compile(r"\n{3,}")
+
+
 def step_blank_lines(text: str) -> list[Edit]:
     edits = []
     m = re.match(r"\n+", text)
     if m:
         edits.append((0, m.end(), ""))
-    for m in re.finditer(r"\n{3,}", text):
+    for m in (_NL3.finditer(text) if "\n\n\n" in text else ()):
         if m.start() == 0:
             continue
         if m.end() == len(text):
             break
         edits.append((m.start(), m.end(), "\n\n"))
-    m = re.search(r"\n{2,}\Z", text)
-    if m and m.start() > 0:
-        edits.append((m.start(), m.end(), "\n"))
+    # the run of line breaks that ends the text (what r"\n{2,}\Z" finds)
+    end_run = len(text) - len(text.rstrip("\n"))
+    if end_run >= 2 and end_run < len(text):
+        edits.append((len(text) - end_run, len(text), "\n"))
     return sorted(edits)
 
 
