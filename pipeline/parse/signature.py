@@ -37,14 +37,16 @@ def _tables():
 
 
 def _lines(text: str, start: int):
+    """(start, end, line) of each line of ``text[start:]`` (what _LINE_RE finds, without "\\n")."""
     out, pos = [], start
-    for m in _LINE_RE.finditer(text, start):
-        s = m.group(0)
-        if not s:
-            break
-        line = s.rstrip("\n")
-        out.append((pos, pos + len(line), line))
-        pos += len(s)
+    parts = text[start:].split("\n")
+    last = parts.pop()  # after the final line break: a line only if not empty
+    for line in parts:
+        end = pos + len(line)
+        out.append((pos, end, line))
+        pos = end + 1
+    if last:
+        out.append((pos, pos + len(last), last))
     return out
 
 
