@@ -26,6 +26,7 @@ import bisect
 import functools
 import re
 import threading
+from itertools import compress
 from typing import Optional
 
 from pipeline.data import load
@@ -190,7 +191,7 @@ class _Doc:
         self.n = n
         self.space = space = arr[:, 2].tolist() if n else []
         nl = [0] * n
-        for i in [i for i, v in enumerate(space) if v]:
+        for i in compress(range(n), space):
             nl[i] = words[i].count("\n")
         self.nl = nl
         at: dict[int, dict[int, int]] = {v: {} for v in st["labels"].values()}
