@@ -100,7 +100,8 @@ def register(app) -> None:
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract in this many processes (storing stays one "
                                  "transaction per document, in order)."),
         engine: str = typer.Option("local", "--engine", help="local: extract here (--jobs processes); dask: "
-                                   "extract on a Dask cluster, store here (needs the optional dependency dask.distributed)."),
+                                   "extract on a Dask cluster, store here (needs the optional dependency "
+                                   "dask.distributed)."),
         scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786) "
                                                 "for --engine dask; default a local cluster of --jobs workers."),
     ):
