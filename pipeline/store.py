@@ -851,8 +851,21 @@ def list_documents(session: Session) -> list[dict]:
     return out
 
 
-def document_dict(session: Session, doc: Document, full: bool = False) -> dict:
-    """Header, versions, references and obligations of ``doc``'s current version (``full``: the text too)."""
+def version_marks(session: Session, version_id: int) -> tuple[list, list]:
+    """The obligations and bodies of a version as light rows (attribute access, no ORM objects), in
+    order: what a page that marks them on the text needs, at a fraction of loading the objects."""
+    O, B = Obligation, Body
+    obls = session.execute(
+        select(O.start, O.end, O.kind, O.actors, O.partners, O.deadline, O.recurrence)
+        .where(O.version_id == version_id).order_by(O.seq)).all()
+    bodies = session.execute(
+        select(B.start, B.end, B.text, B.canonical).where(B.version_id == version_id).order_by(B.seq)).all()
+    return obls, bodies
+
+
+def document_dict(session: Session, doc: Document, full: bool = False, obligations: bool = True) -> dict:
+    """Header, versions, references and obligations of ``doc``'s current version (``full``: the text too;
+    ``obligations=False``: without them, for a caller that reads them itself)."""
     v = doc.current_version
     i = doc.identity
     refs = []
@@ -862,7 +875,7 @@ def document_dict(session: Session, doc: Document, full: bool = False) -> dict:
             refs.append({"text": r.text, "start": r.start, "end": r.end, "doc_type": r.doc_type, "symbol": r.symbol,
                          "number": r.number, "date": r.date, "issuer": r.issuer, "relation": r.relation,
                          "target": identity_dict(r.target)})
-        for o in v.obligations:
+        for o in (v.obligations if obligations else ()):
             obls.append({"text": o.text, "start": o.start, "end": o.end, "kind": o.kind, "actors": o.actors,
                          "partners": o.partners, "deadline": o.deadline, "recurrence": o.recurrence,
                          "period": o.period, "report_to": o.report_to, "section": o.section})

@@ -325,6 +325,27 @@ STATUS_UPLOAD_VI = {"new": "Đã thêm", "version": "Phiên bản mới", "uncha
 
 # ---------------------------------------------------------------- the app
 
+_TIMES: "dict[tuple, list]" = {}  # (version id, sha256, anchor) → time expressions; a version's text never changes
+_TIMES_MAX = 32
+
+
+def _times_of(version, anchor) -> list:
+    """The dates of a stored version's text, computed once per process (the document page shows them)."""
+    from pipeline.dates import find_times
+
+    key = (version.id, version.sha256, anchor)
+    got = _TIMES.get(key)
+    if got is None:
+        try:
+            got = find_times(version.text, anchor=anchor)
+        except Exception:  # a date bug must not hide the document
+            got = []
+        if len(_TIMES) >= _TIMES_MAX:
+            _TIMES.pop(next(iter(_TIMES)))
+        _TIMES[key] = got
+    return got
+
+
 def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upload_dir=None,
                max_upload_bytes: Optional[int] = None, secret_key: Optional[str] = None) -> FastAPI:
     """The web app on the store at ``db_url`` (default: the store's default database).
@@ -558,7 +579,6 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse)
     def document_page(request: Request, doc_id: int):
-        from pipeline.dates import find_times
         from pipeline.export import build_checklist
         from pipeline.web.highlight import render_marks, spans_of
 
@@ -566,7 +586,7 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
             doc = s.get(store.Document, doc_id)
             if doc is None:
                 raise HTTPException(404, "Không có văn bản này.")
-            info = store.document_dict(s, doc)
+            info = store.document_dict(s, doc, obligations=False)
             v = doc.current_version
             text_html = None
             counts = {}
@@ -581,11 +601,9 @@ def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upl
                                  "ingested": bool(t is not None and t.document is not None),
                                  "superseded": bool(t is not None and t.superseded_by_id)})
             if v is not None:
-                try:
-                    times = find_times(v.text, anchor=doc.issued_date)
-                except Exception:  # a date bug must not hide the document
-                    times = []
-                spans = spans_of(v.text, references=v.references, obligations=v.obligations, bodies=v.bodies,
+                times = _times_of(v, doc.issued_date)
+                obls, bodies = store.version_marks(s, v.id)
+                spans = spans_of(v.text, references=v.references, obligations=obls, bodies=bodies,
                                  times=times, ref_href=_ref_href)
                 text_html = render_marks(v.text, spans)
                 counts = {k: sum(1 for x in spans if x.kind == k) for k in ("obligation", "reference", "body",

@@ -38,9 +38,10 @@ def vi_date(iso: Optional[str]) -> str:
     if not iso:
         return ""
     try:
-        return date.fromisoformat(str(iso)[:10]).strftime("%d/%m/%Y")
+        d = date.fromisoformat(str(iso)[:10])
     except ValueError:
         return str(iso)
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
 def _norm_ws(s: str) -> str:
@@ -141,20 +142,21 @@ def render_marks(text: str, spans: list[Span]) -> Markup:
     out: list[str] = []
     stack: list[Span] = []
     opened: set[str] = set()
+    cont: dict[str, str] = {}  # the opening tag of a continued piece, per span id
+
+    def reopen_tag(t: Span) -> str:
+        tag = cont.get(t.id)
+        if tag is None:
+            tag = cont[t.id] = _open(t, False)
+        return tag
+
     for k, pos in enumerate(bounds):
-        # close the spans that end here; crossing ones above them are closed and reopened
-        if any(s.end == pos for s in stack):
-            reopen: list[Span] = []
-            while any(s.end == pos for s in stack):
-                top = stack.pop()
-                out.append("</span>")
-                if top.end == pos:
-                    out.append(_badge(top))
-                else:
-                    reopen.append(top)
-            for s in reversed(reopen):
-                out.append(_open(s, False))
-                stack.append(s)
+        # close the spans that end here.  The stack's ends never grow towards its top (see below) and
+        # every end is a boundary, so the spans ending here are exactly those on top with this end
+        while stack and stack[-1].end == pos:
+            top = stack.pop()
+            out.append("</span>")
+            out.append(_badge(top))
         # open the spans that start here (outer first).  The stack's ends never grow towards its top;
         # a span that outlives open ones closes them, opens, and reopens them inside itself (split pieces)
         for sp in starts.get(pos, []):
@@ -166,10 +168,10 @@ def render_marks(text: str, spans: list[Span]) -> Markup:
             opened.add(sp.id)
             stack.append(sp)
             for t in reversed(reopen):
-                out.append(_open(t, False))
+                out.append(reopen_tag(t))
                 stack.append(t)
         if k + 1 < len(bounds):
-            out.append(str(escape(text[pos:bounds[k + 1]])))
+            out.append(escape(text[pos:bounds[k + 1]]))
     while stack:  # spans reaching the end of the text
         top = stack.pop()
         out.append("</span>")
