@@ -8,6 +8,7 @@ reads it back with openpyxl.  Playwright never downloads a browser here.
 """
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -24,6 +25,16 @@ if not CHROMIUM.exists():
     pytest.skip("no /usr/bin/chromium (install Debian's chromium: bash .ci/chromium.sh)", allow_module_level=True)
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 uvicorn = pytest.importorskip("uvicorn")
+
+
+def _shot(page, tmp_path, name: str) -> None:
+    """A screenshot of the page as the analyst sees it: README's pictures are these
+    (``VANBAN_SCREENSHOTS=docs/screenshots python -m pytest tests/test_web_e2e.py``)."""
+    d = Path(os.environ.get("VANBAN_SCREENSHOTS") or tmp_path)
+    d.mkdir(parents=True, exist_ok=True)
+    out = d / f"{name}.png"
+    page.screenshot(path=str(out), full_page=False)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def _free_port() -> int:
@@ -76,7 +87,7 @@ def test_upload_mark_done_download_xlsx(server, browser, tmp_path):
     base = server["base"]
     bad = tmp_path / "ảnh.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    ctx = browser.new_context(accept_downloads=True, locale="vi-VN")
+    ctx = browser.new_context(accept_downloads=True, locale="vi-VN", viewport={"width": 1280, "height": 800})
     page = ctx.new_page()
     page.set_default_timeout(30_000)
     errors: list[str] = []
@@ -92,6 +103,7 @@ def test_upload_mark_done_download_xlsx(server, browser, tmp_path):
     assert "Đã thêm" in rows.nth(0).inner_text()
     assert "Bị từ chối" in rows.nth(1).inner_text() and "nhị phân" in rows.nth(1).inner_text()
     assert page.locator("#progress-text").inner_text().startswith("Xong: 1/2")
+    _shot(page, tmp_path, "upload")
 
     # the document page: obligations marked, each with its deadline badge; the checklist beside the text
     rows.nth(0).locator("a").click()
@@ -103,6 +115,7 @@ def test_upload_mark_done_download_xlsx(server, browser, tmp_path):
     assert page.locator("#doc-text .nv-obligation").first.inner_text().startswith("hạn ")
     assert page.locator("#doc-text .mk-reference").count() >= 1
     assert page.locator("#checklist-table tbody tr").count() >= 5
+    _shot(page, tmp_path, "document")
     # the legend hides a kind of mark
     page.uncheck("#legend input[data-kind='obligation']")
     assert "hide-obligation" in page.locator("#doc-text").get_attribute("class")
@@ -122,6 +135,7 @@ def test_upload_mark_done_download_xlsx(server, browser, tmp_path):
     assert row.locator(".status").inner_text() == "Hoàn thành"
     row.locator("details summary").click()
     assert "Đã hoàn thành, gửi báo cáo" in row.locator("ul.history").inner_text()
+    _shot(page, tmp_path, "tasks")
 
     # download the xlsx checklist from the document page and read it back
     page.goto(doc_url)
@@ -138,5 +152,24 @@ def test_upload_mark_done_download_xlsx(server, browser, tmp_path):
     assert len(statuses) >= 5
     assert statuses[int(task_id)] == "Hoàn thành"
     assert sum(1 for s in statuses.values() if s == "Chưa thực hiện") == len(statuses) - 1
+    doc_id = doc_url.rstrip("/").rsplit("/", 1)[1]
+
+    # the checklist page of the document, with its downloads
+    page.goto(f"{base}/checklist?doc={doc_id}")
+    assert page.locator("table tbody tr").count() >= 5
+    assert page.locator("a[href*='fmt=docx']").count() >= 1
+    _shot(page, tmp_path, "checklist")
+
+    # its citation neighbourhood: the two documents it cites, drawn
+    page.goto(f"{base}/citations?doc={doc_id}")
+    body = page.locator("main").inner_text()
+    assert "57-NQ/TW" in body and "12-CT/TU" in body
+    assert page.locator("svg").count() >= 1
+    _shot(page, tmp_path, "citations")
+
+    # search by a noisy symbol finds it
+    page.goto(base + "/search?symbol=87%2FKH%20-%20UBND")
+    assert "87/KH-UBND" in page.locator("main").inner_text()
+    _shot(page, tmp_path, "search")
     assert errors == []
     ctx.close()
