@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import resource
 import shutil
@@ -38,24 +37,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import machine
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 SUFFIXES = (".txt", ".html", ".htm")
 _NUM_RE = re.compile(r"(Số\s*:?\s*)(\d+)")
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    aff = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (f"{platform.platform()}; {cpu}; {os.cpu_count()} cores, {aff} usable by this process; "
-            f"Python {platform.python_version()}")
 
 
 def rss_mb() -> float:

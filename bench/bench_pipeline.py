@@ -14,12 +14,12 @@ runs over N documents drawn cyclically from DIR (a replicated corpus).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import sys
 import time
 from pathlib import Path
+
+from _common import load_average, machine
 
 from pipeline.clean import clean
 from pipeline.find.bodies import find_bodies
@@ -27,18 +27,6 @@ from pipeline.find.obligations import find_obligations
 from pipeline.find.references import find_references
 from pipeline.parse import parse
 from pipeline.read import read_path
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.platform()}; {cpu}; {os.cpu_count()} cores visible; Python {platform.python_version()}"
 
 
 def main(argv=None) -> int:
@@ -91,10 +79,7 @@ def main(argv=None) -> int:
         print(f"{s:<14}{sec:>10.3f}{(mb / sec if sec else float('inf')):>10.2f}{(len(files) / sec if sec else float('inf')):>10.1f}")
     print(f"{'end to end':<14}{total_best:>10.3f}{mb / total_best:>10.2f}{len(files) / total_best:>10.1f}")
     print(f"{'first pass':<14}{totals[0]:>10.3f}{mb / totals[0]:>10.2f}{len(files) / totals[0]:>10.1f}")
-    try:
-        print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    except OSError:
-        pass
+    print(f"load average: {load_average()}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:.0f} MB")
     return 0

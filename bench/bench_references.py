@@ -11,27 +11,14 @@ pipeline does (the parse itself is not timed).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 import unicodedata
 from pathlib import Path
 
+from _common import machine
+
 from pipeline.find.references import find_references
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{platform.platform()}; {cpu}; {os.cpu_count()} cores visible; Python {platform.python_version()}"
 
 
 def main(argv=None) -> int:

@@ -15,13 +15,13 @@ Target (issue 7): < 300 ms.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import load_average, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -94,22 +94,13 @@ def main(argv=None) -> int:
         chars = len(src.read_text(encoding="utf-8"))
         marks = {k: html.count(f'class="mk mk-{k}') for k in ("obligation", "reference", "body", "date")}
 
-    cpu = "unknown CPU"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    print(f"machine: {platform.platform()}; {cpu}; {os.cpu_count()} cores visible; Python {platform.python_version()}")
+    print(f"machine: {machine()}")
     print(f"document: {src.name}: {chars:,} characters (~{chars / a.chars_per_page:.0f} pages of "
           f"{a.chars_per_page:,}); ingested in {t_ingest:.2f} s; page {len(html):,} bytes of HTML")
     print("marks on the page: " + ", ".join(f"{k} {v}" for k, v in marks.items()))
     print(f"GET {path} x{len(walls)}: median {statistics.median(walls):.1f} ms, best {min(walls):.1f} ms, "
           f"worst {max(walls):.1f} ms wall; median CPU {statistics.median(cpus):.1f} ms  (target < 300 ms)")
-    try:
-        print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    except OSError:
-        pass
+    print(f"load average: {load_average()}")
     return 0
 
 
