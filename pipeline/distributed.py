@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Optional
 
 from pipeline.errors import VanbanError
 from pipeline import ingest as _ingest
-from pipeline.ingest import FileResult, IngestReport, _one_line, expand_paths
+from pipeline.ingest import FileResult, IngestReport, _one_line
 
 
 def record_to_dict(rec) -> dict:
@@ -133,23 +133,9 @@ def ingest_paths_dask(paths: Iterable, url: Optional[str] = None, scheduler: Opt
     """Ingest ``paths`` with extraction on a Dask cluster; see the module docstring."""
     import hashlib
 
-    from pipeline import store
-
     if send not in ("bytes", "paths"):
         raise ValueError("send must be 'bytes' or 'paths'")
-    files, missing = expand_paths(paths)
-    report = IngestReport()
-
-    def emit(r: FileResult) -> None:
-        report.results.append(r)
-        if on_result:
-            on_result(r)
-
-    for m in missing:
-        emit(m)
-    store.get_engine(url)  # create tables once, before the batch
-    if on_start:
-        on_start(len(files))
+    files, report, emit = _ingest.begin_batch(paths, url, on_start, on_result)
     if not files:
         return report
 

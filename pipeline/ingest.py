@@ -173,14 +173,11 @@ def _one_line(e: Exception) -> str:
     return s.splitlines()[0] if s else ""
 
 
-def ingest_paths(paths: Iterable, url: Optional[str] = None,
-                 on_start: Optional[Callable[[int], None]] = None,
-                 on_result: Optional[Callable[[FileResult], None]] = None, jobs: int = 1) -> IngestReport:
-    """Ingest every file of ``paths``; ``on_start(n_files)`` then ``on_result(result)`` per file, in order.
-
-    ``jobs`` > 1 extracts in that many worker processes; storing stays in this
-    process, one transaction per document, in the order of the files.
-    """
+def begin_batch(paths: Iterable, url: Optional[str], on_start: Optional[Callable[[int], None]],
+                on_result: Optional[Callable[[FileResult], None]]):
+    """What every ingest engine does first: expand ``paths`` (a missing one is a failed result at once),
+    create the tables, call ``on_start(n_files)``.  Returns the files, the report and ``emit(result)``,
+    which records a result and passes it to ``on_result``."""
     from pipeline import store
 
     files, missing = expand_paths(paths)
@@ -196,6 +193,18 @@ def ingest_paths(paths: Iterable, url: Optional[str] = None,
     store.get_engine(url)  # create tables once, before the batch
     if on_start:
         on_start(len(files))
+    return files, report, emit
+
+
+def ingest_paths(paths: Iterable, url: Optional[str] = None,
+                 on_start: Optional[Callable[[int], None]] = None,
+                 on_result: Optional[Callable[[FileResult], None]] = None, jobs: int = 1) -> IngestReport:
+    """Ingest every file of ``paths``; ``on_start(n_files)`` then ``on_result(result)`` per file, in order.
+
+    ``jobs`` > 1 extracts in that many worker processes; storing stays in this
+    process, one transaction per document, in the order of the files.
+    """
+    files, report, emit = begin_batch(paths, url, on_start, on_result)
     if jobs <= 1 or len(files) < 2:
         for f in files:
             emit(ingest_file(f, url))
