@@ -41,12 +41,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from pipeline.track import STATUSES as STATUS_CHOICES
 from pipeline.web import auth
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 MAX_FILES_PER_REQUEST = 50
-STATUS_CHOICES = ("open", "in_progress", "done", "cancelled")
 FORMAT_MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
