@@ -46,15 +46,24 @@ def _safe_url(url: str) -> str:
         return "<url>"
 
 
-def _open(db: Optional[str]):
-    """The session scope of ``db``; a database that cannot be opened is one error line, exit status 1."""
+def check_db(db: Optional[str]) -> None:
+    """Open ``db`` (tables created or brought up to date); one error line and exit status 1 if it cannot be."""
     from pipeline import store
+    from pipeline.errors import VanbanError
 
     try:
         store.get_engine(db)
     except Exception as e:
         msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
-        _fail(f"database {_safe_url(db or store.default_url())}: {type(e).__name__}: {msg}")
+        what = msg if isinstance(e, VanbanError) else f"{type(e).__name__}: {msg}"
+        _fail(f"database {_safe_url(db or store.default_url())}: {what}")
+
+
+def _open(db: Optional[str]):
+    """The session scope of ``db``; a database that cannot be opened is one error line, exit status 1."""
+    from pipeline import store
+
+    check_db(db)
     return store.session_scope(db)
 
 

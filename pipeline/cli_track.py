@@ -18,6 +18,15 @@ def _err(msg: str) -> None:
     typer.echo(msg, err=True)
 
 
+def _session(db: Optional[str]):
+    """The task session of ``db``; a database that cannot be opened is one error line, exit status 1."""
+    from pipeline import track
+    from pipeline.cli_db import check_db
+
+    check_db(db)
+    return track.open_session(db)
+
+
 def _date_opt(s: Optional[str], name: str) -> Optional[date]:
     """dd/mm/yyyy or yyyy-mm-dd."""
     if s is None:
@@ -106,7 +115,7 @@ def register(app) -> None:
 
         today = date.today()
         try:
-            with track.open_session(db) as s:
+            with _session(db) as s:
                 ts = _filters(s, body, status, due_before, due_after, overdue, doc, include_all, today,
                               raw=fmt.lower() in ("json", "csv"))
                 _print_tasks(ts, fmt, today)
@@ -126,7 +135,7 @@ def register(app) -> None:
         from pipeline import track
 
         today = date.today()
-        with track.open_session(db) as s:
+        with _session(db) as s:
             t = s.get(track.Task, task_id)
             if t is None:
                 _err(f"error: no task {task_id}")
@@ -166,7 +175,7 @@ def register(app) -> None:
             from pipeline import track
 
             failed = 0
-            with track.open_session(db) as s:
+            with _session(db) as s:
                 for tid in task_ids:
                     try:
                         ev = track.set_status(s, tid, status, by=by, note=note)
@@ -201,7 +210,7 @@ def register(app) -> None:
         today = date.today()
         try:
             days = track.parse_within(within)
-            with track.open_session(db) as s:
+            with _session(db) as s:
                 ts = track.due_within(s, days, today=today, body=body, doc=doc)
                 _print_tasks(ts, fmt, today, title=f"Đến hạn trong {days} ngày")
         except track.TaskError as e:
@@ -219,7 +228,7 @@ def register(app) -> None:
 
         try:
             days = track.parse_within(horizon) if horizon else None
-            with track.open_session(db) as s:
+            with _session(db) as s:
                 did = None
                 if doc is not None:
                     did = track.resolve_document(s, doc)
@@ -243,7 +252,7 @@ def register(app) -> None:
         from pipeline import track
 
         try:
-            with track.open_session(db) as s:
+            with _session(db) as s:
                 rep = track.import_statuses(s, file, by=by, dry_run=dry_run)
         except track.TaskError as e:
             _err(f"error: {e}")
@@ -278,7 +287,7 @@ def register(app) -> None:
             raise typer.BadParameter(f"unknown format {fmt!r} (csv, json)", param_hint="--format")
         today = date.today()
         try:
-            with track.open_session(db) as s:
+            with _session(db) as s:
                 ts = _filters(s, body, status, due_before, due_after, overdue, doc, include_all, today, raw=True)
                 if fmt == "json":
                     out.write_text(track.tasks_json(ts, today) + "\n", encoding="utf-8")
@@ -309,7 +318,7 @@ def register(app) -> None:
         if fmt not in export.FORMATS and fmt != "markdown":
             raise typer.BadParameter(f"unknown format {fmt!r} ({', '.join(export.FORMATS)})", param_hint="--format")
         try:
-            with track.open_session(db) as s:
+            with _session(db) as s:
                 cl = export.build_checklist(s, doc=doc, body=body, status=status or None,
                                             include_vanished=include_all)
         except track.TaskError as e:

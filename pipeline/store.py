@@ -39,6 +39,8 @@ from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, Str
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from pipeline.errors import VanbanError
+
 ENV_VAR = "VANBAN_DB"
 
 
@@ -256,8 +258,36 @@ def get_engine(url: Optional[str] = None) -> Engine:
             import time
 
             time.sleep(0.3)
+    _add_missing_columns(eng)
     _ENGINES[url] = eng
     return eng
+
+
+def _add_missing_columns(eng: Engine) -> None:
+    """Bring a database made by an earlier vanban up to the current tables: a column added since is
+    added (``ALTER TABLE … ADD COLUMN``; existing rows get NULL); a missing column that cannot be NULL
+    is an error naming it, never a crash later in the middle of a batch."""
+    from sqlalchemy import inspect
+    from sqlalchemy.schema import CreateColumn
+
+    insp = inspect(eng)
+    present = set(insp.get_table_names())
+    todo = []
+    for table in Base.metadata.sorted_tables:
+        if table.name not in present:
+            continue
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for col in table.columns:
+            if col.name in have:
+                continue
+            if not col.nullable or col.primary_key:
+                raise VanbanError(f"the table {table.name} lacks the required column {col.name} (made by an older "
+                                  "vanban): start a new database")
+            todo.append((table.name, str(CreateColumn(col).compile(dialect=eng.dialect))))
+    if todo:
+        with eng.begin() as conn:
+            for tname, coldef in todo:
+                conn.exec_driver_sql(f"ALTER TABLE {eng.dialect.identifier_preparer.quote(tname)} ADD COLUMN {coldef}")
 
 
 def dispose(url: Optional[str] = None) -> None:

@@ -93,3 +93,21 @@ def test_extract_summary_without_json(tmp_path):
     p = _write(tmp_path, "old.txt", OLD)
     r = runner.invoke(app, ["extract", str(p)])
     assert r.exit_code == 0 and "10/QĐ-UBND" in r.stdout and "Quyết định" in r.stdout
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_for_every_command(tmp_path):
+    import sqlite3
+
+    from pipeline import store
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store.get_engine(url)
+    store.dispose(url)
+    with sqlite3.connect(tmp_path / "old.db") as c:  # as if an older vanban had made it without this column
+        c.execute("ALTER TABLE obligations DROP COLUMN kind")
+    for args in (["ls"], ["tasks", "list"], ["checklist", "--body", "Sở Nội vụ"]):
+        r = runner.invoke(app, args + ["--db", url])
+        assert r.exit_code == 1, args
+        lines = [ln for ln in r.output.splitlines() if ln.strip()]
+        assert len(lines) == 1 and "lacks the required column kind" in lines[0] and "Traceback" not in r.output
+        store.dispose(url)

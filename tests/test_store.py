@@ -346,3 +346,32 @@ def test_new_version_without_the_replaces_clause_lifts_the_mark(url):
     assert put(url, v2)[0] == "version"
     with store.session_scope(url) as s:
         assert store.find_identity(s, "03-CT/TU").superseded_by_id is None
+
+
+def test_a_database_of_an_older_vanban_gets_the_new_columns(url):
+    """A column added to the tables since a database was made is added on opening it; what is stored stays."""
+    from sqlalchemy import inspect
+
+    assert put(url, make_record("05-CT/TU", "2025-03-10"))[0] == "new"
+    eng = store.get_engine(url)
+    with eng.begin() as c:  # the database as an older vanban left it: no deadline_text, no locality
+        c.exec_driver_sql("ALTER TABLE obligations DROP COLUMN deadline_text")
+        c.exec_driver_sql("ALTER TABLE documents DROP COLUMN locality")
+    store.dispose(url)
+    eng = store.get_engine(url)
+    cols = {t: {c["name"] for c in inspect(eng).get_columns(t)} for t in ("obligations", "documents")}
+    assert "deadline_text" in cols["obligations"] and "locality" in cols["documents"]
+    with store.session_scope(url) as s:
+        assert count(s, store.Document) == 1 and count(s, store.Obligation) == 1
+    assert put(url, make_record("06-CT/TU", "2025-04-10", source="/tmp/y.txt"))[0] == "new"
+
+
+def test_a_database_lacking_a_required_column_is_a_clear_error(url):
+    from pipeline.errors import VanbanError
+
+    store.get_engine(url)
+    with store.get_engine(url).begin() as c:
+        c.exec_driver_sql("ALTER TABLE obligations DROP COLUMN kind")
+    store.dispose(url)
+    with pytest.raises(VanbanError, match="obligations lacks the required column kind"):
+        store.get_engine(url)
