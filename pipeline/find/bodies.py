@@ -26,7 +26,7 @@ import bisect
 import functools
 import re
 import threading
-from itertools import compress
+from array import array
 from typing import Optional
 
 from pipeline.data import load
@@ -170,10 +170,32 @@ _CONNECT = {"và", ",", "&", "-", "–", "—"}
 _OPEN_PREV = {"với", "cho", "của", "và", "giao", "nghị", "cầu", "tại", "đạo", "trì", ":", "(", ",", ";", "về", "hợp"}
 
 
+class _Words(dict):
+    """The words of a text's tokens, sliced on first use (a pass reads about a fifth of them)."""
+
+    __slots__ = ("text", "idx", "ends")
+
+    def __init__(self, text: str, idx: list, ends: list):
+        super().__init__()
+        self.text = text
+        self.idx = idx
+        self.ends = ends
+
+    def __missing__(self, i: int) -> str:
+        if i < 0:
+            i += len(self.idx)
+        w = self[i] = self.text[self.idx[i]:self.ends[i]]
+        return w
+
+    def join(self, i: int, e: int) -> str:
+        """The words of tokens i..e-1 joined by single spaces."""
+        return " ".join([self[t] for t in range(i, e)])
+
+
 class _Doc:
     """Token arrays of one text, and the phrase matches, indexed by start token."""
 
-    __slots__ = ("text", "words", "idx", "ends", "space", "nl", "n", "at", "st")
+    __slots__ = ("text", "words", "idx", "ends", "space", "nl", "n", "at", "st", "head")
 
     def __init__(self, text: str):
         st = _nlp_state()
@@ -182,24 +204,34 @@ class _Doc:
         # run over it is decided on the real text (gap_nl)
         doc = st["nlp"].make_doc(text.replace("\n", " ") if "\n" in text else text)
         self.text = text
-        # token offsets without making Token objects (that costs more than the tokenizer)
+        # token offsets without making Token objects (that costs more than the tokenizer), kept in
+        # flat arrays rather than lists of ints: the garbage collector need not walk them
         n = len(doc)
-        arr = doc.to_array(st["attrs"])
-        self.idx = idx = arr[:, 0].tolist() if n else []
-        self.ends = ends = (arr[:, 0] + arr[:, 1]).tolist() if n else []
-        self.words = words = list(map(text.__getitem__, map(slice, idx, ends)))
+        arr = doc.to_array(st["attrs"]).astype("int64")
+        self.idx = idx = array("q", arr[:, 0].tobytes())
+        self.ends = ends = array("q", (arr[:, 0] + arr[:, 1]).tobytes())
+        sp = arr[:, 2]
+        self.space = sp.astype("uint8").tobytes()
+        nl = array("q", bytes(8 * n))
+        for i in sp.nonzero()[0].tolist():
+            nl[i] = text.count("\n", idx[i], ends[i])
+        self.words = _Words(text, idx, ends)
         self.n = n
-        self.space = space = arr[:, 2].tolist() if n else []
-        nl = [0] * n
-        for i in compress(range(n), space):
-            nl[i] = words[i].count("\n")
         self.nl = nl
         at: dict[int, dict[int, int]] = {v: {} for v in st["labels"].values()}
-        for mid, s, e in list(st["m_orth"](doc)) + list(st["m_lower"](doc)):
-            d = at[mid]
-            if d.get(s, -1) < e:
-                d[s] = e
-        self.at = {k: at[v] for k, v in st["labels"].items()}
+        for m in (st["m_orth"], st["m_lower"]):
+            for mid, s, e in m(doc):
+                d = at[mid]
+                if d.get(s, -1) < e:
+                    d[s] = e
+        self.at = at = {k: at[v] for k, v in st["labels"].items()}
+        # end of the longest named, office or any-case head at each start token
+        head: dict[int, int] = {}
+        for k in ("NAMED", "OFFICE", "ANY"):
+            for s, e in at[k].items():
+                if head.get(s, -1) < e:
+                    head[s] = e
+        self.head = head
 
     # -- helpers
     def nxt(self, i: int) -> tuple[int, int]:
@@ -223,8 +255,7 @@ class _Doc:
         return self.words[i][:1].isalpha()
 
     def head_at(self, i: int) -> int:
-        a = self.at
-        return max(a["NAMED"].get(i, -1), a["OFFICE"].get(i, -1), a["ANY"].get(i, -1))
+        return self.head.get(i, -1)
 
 
 def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
@@ -237,16 +268,36 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     place_heads = st["place_heads"]
     words = D.words
     n = D.n
+    space = D.space
+    idx = D.idx
+    ends = D.ends
+    count = text.count
+    hget = D.head.get
+    NAMED, OFFICE, ANY, GEN, NAME, LOC, MOD = (at[k] for k in ("NAMED", "OFFICE", "ANY", "GEN", "NAME", "LOC", "MOD"))
+
+    def gap_nl(a_end_tok: int, b_tok: int) -> int:
+        if b_tok >= n or a_end_tok <= 0:
+            return 0
+        return count("\n", ends[a_end_tok - 1], idx[b_tok])
 
     def step(e: int, newline_ok: bool) -> tuple[int, int]:
         """Next token after e (exclusive end); returns (j, newlines) or (-1, 0) if blocked."""
-        j, _ = D.nxt(e)
+        j = e
+        while j < n and space[j]:
+            j += 1
         if j >= n:
             return -1, 0
-        nl = D.gap_nl(e, j)
+        nl = count("\n", ends[e - 1], idx[j]) if e > 0 else 0
         if nl > 1 or (nl == 1 and not newline_ok):
             return -1, nl
         return j, nl
+
+    def cap(i: int) -> bool:
+        c = words[i][:1]
+        return c.isupper() and c.isalpha()
+
+    def alpha(i: int) -> bool:
+        return words[i][:1].isalpha()
 
     def is_place_head(le: int) -> bool:
         return words[le - 1].lower() in place_heads or (
@@ -255,7 +306,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     def place_name(e: int) -> int:
         while True:
             j, nl = step(e, False)
-            if j < 0 or not D.cap(j) or words[j] in stop_names or D.head_at(j) > 0:
+            if j < 0 or not cap(j) or words[j] in stop_names or hget(j, -1) > 0:
                 return e
             e = j + 1
 
@@ -272,11 +323,11 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             if k >= 0 and words[k].lower() in quant:
                 k2, _ = step(k + 1, False)
                 k = k2
-            if k < 0 or k not in at["GEN"] or (" ".join(words[k:at["GEN"][k]]).lower() in gen_places) != places:
+            if k < 0 or k not in GEN or (words.join(k, GEN[k]).lower() in gen_places) != places:
                 return e
-            if D.head_at(k) > at["GEN"][k]:  # "Ủy ban nhân dân", "ban thường vụ" start a new body
+            if hget(k, -1) > GEN[k]:  # "Ủy ban nhân dân", "ban thường vụ" start a new body
                 return e
-            e = at["GEN"][k]
+            e = GEN[k]
 
     def tail(e: int, has_name: bool, names_ok: bool = True) -> int:
         """The rest of a name after its head: names, capitalised words, localities, modifiers."""
@@ -285,25 +336,25 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             if j < 0:
                 return e
             w = words[j]
-            if names_ok and j in at["NAME"] and (nl == 0 or not has_name):
-                e = at["NAME"][j]
+            if names_ok and j in NAME and (nl == 0 or not has_name):
+                e = NAME[j]
                 has_name = True
                 continue
-            if nl == 0 and D.cap(j) and at["OFFICE"].get(j, -1) < 0 and D.head_at(j) > at["LOC"].get(j, -1):
+            if nl == 0 and cap(j) and OFFICE.get(j, -1) < 0 and hget(j, -1) > LOC.get(j, -1):
                 return e  # another body's head ("Ban Thường vụ" + "Tỉnh ủy"): chained by the caller
             # "các quận, huyện, thị xã": a list of places after a head
             k = j
             if words[j].lower() == "các":
                 k, _ = step(j + 1, False)
-            if nl == 0 and k >= 0 and k in at["GEN"] and " ".join(words[k:at["GEN"][k]]).lower() in gen_places:
-                ge = generic_list(at["GEN"][k], places=True)
-                if ge > at["LOC"].get(j, -1):
+            if nl == 0 and k >= 0 and k in GEN and words.join(k, GEN[k]).lower() in gen_places:
+                ge = generic_list(GEN[k], places=True)
+                if ge > LOC.get(j, -1):
                     e = ge
                     has_name = False
                     continue
-            if j in at["LOC"] and not (words[at["LOC"][j] - 1].lower() == "xã" and at["LOC"][j] < n
-                                         and words[at["LOC"][j]].lower() == "hội"):
-                le = at["LOC"][j]
+            if j in LOC and not (words[LOC[j] - 1].lower() == "xã" and LOC[j] < n
+                                         and words[LOC[j]].lower() == "hội"):
+                le = LOC[j]
                 if is_place_head(le):
                     le = place_name(le)
                 e = le
@@ -315,24 +366,24 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                     pass
                 else:
                     return e
-            if j in at["MOD"]:
-                me = at["MOD"][j]
+            if j in MOD:
+                me = MOD[j]
                 for t in range(j + 1, me):  # "trực thuộc Tỉnh" + "ủy": the head wins over the modifier
-                    if D.head_at(t) > me:
+                    if hget(t, -1) > me:
                         me = t
                         break
                 e = me
                 if words[e - 1].lower() == "thuộc":  # "… trực thuộc Ủy ban nhân dân Thành phố"
                     k, nl2 = step(e, False)
-                    if k >= 0 and D.head_at(k) > 0 and at["OFFICE"].get(k, -1) < 0:
+                    if k >= 0 and hget(k, -1) > 0 and OFFICE.get(k, -1) < 0:
                         e2 = body_from(k, True, True)
                         if e2 > k:
                             e = e2
                 continue
             if w == "của":
                 k, nl2 = step(j + 1, False)
-                if k >= 0 and k in at["LOC"] and not any(D.head_at(t) > at["LOC"][k] for t in range(k, at["LOC"][k])):
-                    le = at["LOC"][k]
+                if k >= 0 and k in LOC and not any(hget(t, -1) > LOC[k] for t in range(k, LOC[k])):
+                    le = LOC[k]
                     if is_place_head(le):
                         le = place_name(le)
                     e = le
@@ -340,20 +391,20 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 return e
             if wl in _CONNECT:
                 k, nl2 = step(j + 1, True)
-                if k < 0 or D.head_at(k) >= at["NAME"].get(k, -1) > 0 or (k not in at["NAME"] and D.head_at(k) > 0):
+                if k < 0 or hget(k, -1) >= NAME.get(k, -1) > 0 or (k not in NAME and hget(k, -1) > 0):
                     return e  # "… tỉnh và Công an tỉnh": a new body
-                if names_ok and k in at["NAME"]:
-                    e = at["NAME"][k]
+                if names_ok and k in NAME:
+                    e = NAME[k]
                     has_name = True
                     continue
-                if wl in ("và", ",", "&") and k not in at["GEN"] and has_name and names_ok and D.cap(k) and words[k] not in stop_names and D.head_at(k) < 0:
+                if wl in ("và", ",", "&") and k not in GEN and has_name and names_ok and cap(k) and words[k] not in stop_names and hget(k, -1) < 0:
                     e2 = cap_group(k)
                     if e2 > k:
                         e = e2
                         continue
                 return e
-            if D.cap(j) and w not in stop_names and nl == 0 and names_ok:
-                if D.head_at(j) > 0:
+            if cap(j) and w not in stop_names and nl == 0 and names_ok:
+                if hget(j, -1) > 0:
                     return e  # chained by the caller
                 e2 = cap_group(j)
                 if e2 == j:
@@ -372,35 +423,35 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         if words[j].isupper():
             return j
         k, nl = step(e, False)
-        if k == e and k < n and D.alpha(k) and not D.cap(k) and words[k] not in _LOWER_STOP and k not in at["LOC"] and k not in at["MOD"]:
+        if k == e and k < n and alpha(k) and not cap(k) and words[k] not in _LOWER_STOP and k not in LOC and k not in MOD:
             return k + 1
         return e
 
     def body_from(i: int, bare_ok: bool = False, chained: bool = False) -> int:
         """End token of the body whose head starts at token i, or -1."""
-        named_e = at["NAMED"].get(i, -1)
-        any_e = at["ANY"].get(i, -1)
-        off_e = at["OFFICE"].get(i, -1)
-        gen_e = at["GEN"].get(i, -1)
+        named_e = NAMED.get(i, -1)
+        any_e = ANY.get(i, -1)
+        off_e = OFFICE.get(i, -1)
+        gen_e = GEN.get(i, -1)
         if off_e > 0 and off_e >= max(named_e, any_e):
             e = off_e
             j, nl = step(e, True)
-            if j >= 0 and at["OFFICE"].get(j, -1) < 0 and (D.head_at(j) > 0 or j in at["GEN"] or words[j].lower() in quant):
+            if j >= 0 and OFFICE.get(j, -1) < 0 and (hget(j, -1) > 0 or j in GEN or words[j].lower() in quant):
                 s2 = j
                 if words[j].lower() in quant:
                     k, _ = step(j + 1, False)
-                    if k >= 0 and (k in at["GEN"] or D.head_at(k) > 0):
+                    if k >= 0 and (k in GEN or hget(k, -1) > 0):
                         s2 = k
                     else:
                         s2 = -1
                 if s2 >= 0:
-                    e2 = body_from(s2, True) if D.head_at(s2) > 0 else generic_body(s2, forced=True)
-                    if e2 > 0 and not (s2 == j and e2 == at["GEN"].get(s2, -2) and words[s2].lower() in _AMBIGUOUS
+                    e2 = body_from(s2, True) if hget(s2, -1) > 0 else generic_body(s2, forced=True)
+                    if e2 > 0 and not (s2 == j and e2 == GEN.get(s2, -2) and words[s2].lower() in _AMBIGUOUS
                                        and lower_word_after(e2)):
                         return e2
-            elif j >= 0 and j in at["NAME"] and nl == 0:
-                return tail(at["NAME"][j], True)  # "Trưởng phòng Giáo dục và Đào tạo các huyện"
-            off = " ".join(words[i:off_e]).lower()
+            elif j >= 0 and j in NAME and nl == 0:
+                return tail(NAME[j], True)  # "Trưởng phòng Giáo dục và Đào tạo các huyện"
+            off = words.join(i, off_e).lower()
             if off in st["weak_offices"]:
                 return -1
             return e
@@ -421,11 +472,11 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             e = tail(e, False)
             # chain: "Ban Thường vụ" + "Đảng ủy Khối", "Văn phòng" + "UBND tỉnh"
             j, nl = step(e, False)
-            if j >= 0 and nl == 0 and D.head_at(j) > 0 and at["OFFICE"].get(j, -1) < 0:
+            if j >= 0 and nl == 0 and hget(j, -1) > 0 and OFFICE.get(j, -1) < 0:
                 e2 = body_from(j, True, True)
                 if e2 > 0:
                     return e2
-            if e == he and not bare_ok and " ".join(words[i:he]) in st["need_tail"]:
+            if e == he and not bare_ok and words.join(i, he) in st["need_tail"]:
                 return -1
             return e
         if gen_e > 0:
@@ -440,29 +491,29 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return False  # inside a symbol: "80-KH/TU"
         if words[i].isupper() and len(words[i]) > 1 and not chained and words[i] not in abbrs:
             p = i - 1
-            while p >= 0 and D.space[p] and D.nl[p] == 0:
+            while p >= 0 and space[p] and D.nl[p] == 0:
                 p -= 1
-            if p >= 0 and not D.space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN \
+            if p >= 0 and not space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN \
                     and words[p] not in abbrs \
-                    and D.gap_nl(p + 1, i) == 0:
+                    and gap_nl(p + 1, i) == 0:
                 return False  # "CÁN BỘ", "NHIỆM VỤ" in an all-caps heading
         return True
 
     def lower_word_after(e: int) -> bool:
         """A lowercase word follows directly ("ban" + "hành" is the verb "ban hành")."""
-        return e < n and not D.space[e] and D.alpha(e) and not D.cap(e) and e not in at["LOC"] and e not in at["MOD"]
+        return e < n and not space[e] and alpha(e) and not cap(e) and e not in LOC and e not in MOD
 
     def generic_body(i: int, forced: bool) -> int:
-        e = at["GEN"][i]
+        e = GEN[i]
         prev = i - 1
-        while prev >= 0 and D.space[prev]:
+        while prev >= 0 and space[prev]:
             prev -= 1
-        quantified = prev >= 0 and words[prev].lower() in quant and D.gap_nl(prev + 1, i) <= 1
+        quantified = prev >= 0 and words[prev].lower() in quant and gap_nl(prev + 1, i) <= 1
         # the generic noun opens a clause: line start, after punctuation, or after "với", "giao", "của" ...
-        opened = prev < 0 or not D.alpha(prev) or words[prev].lower() in _OPEN_PREV or D.gap_nl(prev + 1, i) > 0
+        opened = prev < 0 or not alpha(prev) or words[prev].lower() in _OPEN_PREV or gap_nl(prev + 1, i) > 0
         if not (forced or quantified or opened):
             return -1
-        w = " ".join(words[i:e])
+        w = words.join(i, e)
         if w.isupper() and len(w) > 1:
             return -1
         w = w.lower()
@@ -482,7 +533,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         return -1
 
     abbrs = st["abbrs"] | {m["abbr"].split()[0] for m in _ABBR_RE.finditer(text)}
-    starts = sorted(set(at["NAMED"]) | set(at["ANY"]) | set(at["OFFICE"]) | set(at["GEN"]))
+    starts = sorted(set(NAMED) | set(ANY) | set(OFFICE) | set(GEN))
     spans: list[tuple[int, int]] = []
     last = 0
     for i in starts:
@@ -493,14 +544,14 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             continue
         s = i
         p = i - 1
-        while p >= 0 and D.space[p] and D.nl[p] <= 1:
+        while p >= 0 and space[p] and D.nl[p] <= 1:
             p -= 1
-        if p >= 0 and words[p].lower() in quant and D.gap_nl(p + 1, i) <= 1:
+        if p >= 0 and words[p].lower() in quant and gap_nl(p + 1, i) <= 1:
             s = p
             if p >= 1 and words[p].lower() == "các" and words[p - 1].lower() == "cả":
                 pass
         # trim trailing punctuation/space
-        while e > s and (D.space[e - 1] or words[e - 1] in _CONNECT or words[e - 1] in ",;:"):
+        while e > s and (space[e - 1] or words[e - 1] in _CONNECT or words[e - 1] in ",;:"):
             e -= 1
         if e <= s:
             continue
