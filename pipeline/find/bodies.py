@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import threading
 from array import array
@@ -646,6 +647,7 @@ def _doc_type_words() -> tuple:
     return tuple(sorted(w for w in words if w))
 
 
+@functools.lru_cache(maxsize=1024)
 def _alias_ok(alias: str) -> bool:
     """A body alias must not name a document ("Chương trình", "Nghị định") nor be a complete body
     name of its own ("tỉnh ủy": expanding it everywhere would rename every mention)."""
@@ -796,6 +798,8 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
 # public API
 
 _CACHE: list = [None]  # (text, bodies, starts) of the last text, replaced whole (safe across threads)
+_CANON: dict[str, str] = {}  # surface text → canonical name without document definitions
+_CANON_MAX = 8192
 
 
 @functools.lru_cache(maxsize=4)
@@ -818,16 +822,53 @@ def find_bodies(text: str, parsed=None) -> list[Body]:
     spans = _with_alias_mentions(text, D, spans, [(a, defs[a]) for a in sorted(body_aliases)], phrases)
     out = []
     memo: dict[str, str] = {}
+    # a name that none of the document's own abbreviations occurs in has the same canonical
+    # form in every document: those are kept across documents (_CANON)
+    drx = _abbr_re(tuple(defs)) if defs else None
+    idx, ends = D.idx, D.ends
     for s, e in spans:
-        a, b = D.idx[s], D.ends[e - 1]
+        a, b = idx[s], ends[e - 1]
         t = text[a:b]
         c = memo.get(t)
         if c is None:
-            c = memo[t] = canonical_body(t, defs)
+            if drx is not None and drx.search(_ws(t)):
+                c = canonical_body(t, defs)
+            else:
+                c = _CANON.get(t)
+                if c is None:
+                    c = canonical_body(t)
+                    if len(_CANON) >= _CANON_MAX:
+                        _CANON.clear()
+                    _CANON[t] = c
+            memo[t] = c
         out.append(Body(text=t, start=a, end=b, canonical=c))
     _extend_short_names(out)
     _CACHE[0] = (text, out, [b.start for b in out])
     return list(out)
+
+
+class _Intervals:
+    """Character intervals [p, q), asked whether one covers an offset or overlaps a range."""
+
+    __slots__ = ("starts", "reach")
+
+    def __init__(self, intervals: list):
+        intervals = sorted(intervals)
+        self.starts = [p for p, _ in intervals]
+        # reach[k]: the furthest end among the first k + 1 intervals
+        self.reach = list(itertools.accumulate((q for _, q in intervals), max))
+
+    def covers(self, x: int) -> bool:
+        """Some interval has p <= x < q."""
+        k = bisect.bisect_right(self.starts, x)
+        return k > 0 and self.reach[k - 1] > x
+
+    def overlaps(self, x: int, y: int) -> bool:
+        """Some interval covers x, or starts in [x, y)."""
+        if self.covers(x):
+            return True
+        k = bisect.bisect_left(self.starts, x)
+        return k < len(self.starts) and self.starts[k] < y
 
 
 def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list:
@@ -842,8 +883,8 @@ def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list
         if i < j:
             spans = [(s, e) for s, e in spans if e <= i or s >= j]
             extra.append((i, j))
-    taken = [(D.idx[s], D.ends[e - 1]) for s, e in spans + extra]
-    defs_at = [m.span() for m in _ALIAS_RE.finditer(text)] + [m.span() for m in _ABBR_RE.finditer(text)]
+    taken = _Intervals([(D.idx[s], D.ends[e - 1]) for s, e in spans + extra])
+    defs_at = _Intervals([m.span() for m in _ALIAS_RE.finditer(text)] + [m.span() for m in _ABBR_RE.finditer(text)])
     for a, full in aliases:
         rest = full[len(a):].split() if full.startswith(a) else []
         full_rx = re.compile(r"\s+".join(map(re.escape, full.split())) + r"(?![\w])")
@@ -855,7 +896,7 @@ def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list
                 if not fm:
                     continue  # "Quỹ nhà ở địa phương" is not "Quỹ" = "Quỹ nhà ở quốc gia"
                 y = fm.end()  # the name written in full again
-            if any(p <= x < q or x <= p < y for p, q in taken) or any(p <= x < q for p, q in defs_at):
+            if taken.overlaps(x, y) or defs_at.covers(x):
                 continue
             i = bisect.bisect_left(D.idx, x)
             j = bisect.bisect_left(D.idx, y)
