@@ -190,6 +190,8 @@ class _Words(dict):
 
     def join(self, i: int, e: int) -> str:
         """The words of tokens i..e-1 joined by single spaces."""
+        if e == i + 1:
+            return self[i]
         return " ".join([self[t] for t in range(i, e)])
 
 
@@ -273,7 +275,9 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     idx = D.idx
     ends = D.ends
     count = text.count
-    hget = D.head.get
+    head = D.head
+    hget = head.get
+    nls = D.nl
     NAMED, OFFICE, ANY, GEN, NAME, LOC, MOD = (at[k] for k in ("NAMED", "OFFICE", "ANY", "GEN", "NAME", "LOC", "MOD"))
 
     def gap_nl(a_end_tok: int, b_tok: int) -> int:
@@ -333,19 +337,27 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     def tail(e: int, has_name: bool, names_ok: bool = True) -> int:
         """The rest of a name after its head: names, capitalised words, localities, modifiers."""
         while True:
-            j, nl = step(e, True)
-            if j < 0:
+            j = e  # step(e, True), inlined
+            while j < n and space[j]:
+                j += 1
+            if j >= n:
+                return e
+            nl = count("\n", ends[e - 1], idx[j]) if e > 0 else 0
+            if nl > 1:
                 return e
             w = words[j]
             if names_ok and j in NAME and (nl == 0 or not has_name):
                 e = NAME[j]
                 has_name = True
                 continue
-            if nl == 0 and cap(j) and OFFICE.get(j, -1) < 0 and hget(j, -1) > LOC.get(j, -1):
+            c = w[:1]
+            capj = c.isupper() and c.isalpha()
+            if nl == 0 and capj and OFFICE.get(j, -1) < 0 and hget(j, -1) > LOC.get(j, -1):
                 return e  # another body's head ("Ban Thường vụ" + "Tỉnh ủy"): chained by the caller
+            wl = w.lower()
             # "các quận, huyện, thị xã": a list of places after a head
             k = j
-            if words[j].lower() == "các":
+            if wl == "các":
                 k, _ = step(j + 1, False)
             if nl == 0 and k >= 0 and k in GEN and words.join(k, GEN[k]).lower() in gen_places:
                 ge = generic_list(GEN[k], places=True)
@@ -361,7 +373,6 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 e = le
                 has_name = False
                 continue
-            wl = w.lower()
             if nl:
                 if wl in _CONNECT:
                     pass
@@ -404,7 +415,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                         e = e2
                         continue
                 return e
-            if cap(j) and w not in stop_names and nl == 0 and names_ok:
+            if capj and w not in stop_names and nl == 0 and names_ok:
                 if hget(j, -1) > 0:
                     return e  # chained by the caller
                 e2 = cap_group(j)
@@ -487,12 +498,12 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     text_ = D.text
 
     def _head_ok(i: int, e: int, chained: bool = False) -> bool:
-        a, b = D.idx[i], D.ends[e - 1]
+        a, b = idx[i], ends[e - 1]
         if (a > 0 and text_[a - 1] in "/-–") or (b < len(text_) and text_[b] in "/-–"):
             return False  # inside a symbol: "80-KH/TU"
         if words[i].isupper() and len(words[i]) > 1 and not chained and words[i] not in abbrs:
             p = i - 1
-            while p >= 0 and space[p] and D.nl[p] == 0:
+            while p >= 0 and space[p] and nls[p] == 0:
                 p -= 1
             if p >= 0 and not space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN \
                     and words[p] not in abbrs \
@@ -509,9 +520,16 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         prev = i - 1
         while prev >= 0 and space[prev]:
             prev -= 1
-        quantified = prev >= 0 and words[prev].lower() in quant and gap_nl(prev + 1, i) <= 1
-        # the generic noun opens a clause: line start, after punctuation, or after "với", "giao", "của" ...
-        opened = prev < 0 or not alpha(prev) or words[prev].lower() in _OPEN_PREV or gap_nl(prev + 1, i) > 0
+        if prev >= 0:
+            g = count("\n", ends[prev], idx[i])  # gap_nl(prev + 1, i)
+            wp = words[prev]
+            wpl = wp.lower()
+            quantified = wpl in quant and g <= 1
+            # the generic noun opens a clause: line start, after punctuation, or after "với", "giao", "của" ...
+            opened = not wp[:1].isalpha() or wpl in _OPEN_PREV or g > 0
+        else:
+            quantified = False
+            opened = True
         if not (forced or quantified or opened):
             return -1
         w = words.join(i, e)
@@ -540,12 +558,12 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     for i in starts:
         if i < last:
             continue
-        e = body_from(i)
+        e = body_from(i) if i in head else generic_body(i, False)
         if e <= i:
             continue
         s = i
         p = i - 1
-        while p >= 0 and space[p] and D.nl[p] <= 1:
+        while p >= 0 and space[p] and nls[p] <= 1:
             p -= 1
         if p >= 0 and words[p].lower() in quant and gap_nl(p + 1, i) <= 1:
             s = p
