@@ -27,6 +27,7 @@ import functools
 import itertools
 import re
 import threading
+import unicodedata
 from array import array
 from typing import Optional
 
@@ -593,8 +594,6 @@ _SKIPPABLE = {"và", "của", "các", "về", "trong", "với", "cho"}
 
 
 def _base_initial(w: str) -> str:
-    import unicodedata
-
     c = w[0]
     if c in "đĐ":
         return "D"
@@ -889,6 +888,27 @@ class _Intervals:
         return k < len(self.starts) and self.starts[k] < y
 
 
+_WORDISH = re.compile(r"[\w&]")
+
+
+def _whole_word_at(text: str, a: str):
+    r"""Offsets of ``a`` in ``text`` not inside a word: what
+    ``re.finditer(rf"(?<![\w&]){re.escape(a)}(?![\w&])", text)`` finds, by ``str.find``."""
+    L = len(a)
+    if not L:
+        yield from (m.start() for m in re.finditer(r"(?<![\w&])(?![\w&])", text))
+        return
+    find = text.find
+    word = _WORDISH.match
+    x = find(a)
+    while x >= 0:
+        if (x == 0 or not word(text, x - 1)) and not word(text, x + L):
+            yield x
+            x = find(a, x + L)
+        else:
+            x = find(a, x + 1)
+
+
 def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list:
     """Add the mentions of a document-defined body alias ("Trung tâm", "cấp sở") as bodies,
     and the full phrase that defines it ("Trung tâm chính trị xã, phường, đặc khu (sau đây …)")."""
@@ -906,8 +926,8 @@ def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list
     for a, full in aliases:
         rest = full[len(a):].split() if full.startswith(a) else []
         full_rx = re.compile(r"\s+".join(map(re.escape, full.split())) + r"(?![\w])")
-        for m in re.finditer(rf"(?<![\w&]){re.escape(a)}(?![\w&])", text):
-            x, y = m.span()
+        for x in _whole_word_at(text, a):
+            y = x + len(a)
             nxt = text[y:y + 40].split()
             if rest and nxt and nxt[0] == rest[0]:
                 fm = full_rx.match(text, x)
@@ -928,14 +948,20 @@ def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list
 def _extend_short_names(bodies: list[Body]) -> None:
     """ "Đảng ủy Khối" → "Đảng ủy Khối các cơ quan tỉnh" when the document names it in full elsewhere."""
     cans = {b.canonical for b in bodies}
+    seen: dict[str, Optional[str]] = {}  # canonical → its one longer form, or None
     for b in bodies:
         c = b.canonical
+        if c in seen:
+            if seen[c] is not None:
+                b.canonical = seen[c]
+            continue
+        seen[c] = None
         last = c.rsplit(" ", 1)[-1]
         if not last[:1].isupper() or last.isupper():
             continue
         longer = {x for x in cans if x.startswith(c + " ") and x[len(c) + 1:].split(" ", 1)[0] in _EXTENDERS}
         if len(longer) == 1:
-            b.canonical = longer.pop()
+            b.canonical = seen[c] = longer.pop()
 
 
 def bodies_in(text: str, start: int, end: int, parsed=None) -> list[Body]:
