@@ -286,17 +286,19 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return 0
         return count("\n", ends[a_end_tok - 1], idx[b_tok])
 
-    def step(e: int, newline_ok: bool) -> tuple[int, int]:
-        """Next token after e (exclusive end); returns (j, newlines) or (-1, 0) if blocked."""
+    def step(e: int, newline_ok: bool) -> int:
+        """Next non-space token after e (exclusive end), or -1 if blocked: the text ends, a blank
+        line comes first, or a line break when not newline_ok."""
         j = e
         while j < n and space[j]:
             j += 1
         if j >= n:
-            return -1, 0
-        nl = count("\n", ends[e - 1], idx[j]) if e > 0 else 0
-        if nl > 1 or (nl == 1 and not newline_ok):
-            return -1, nl
-        return j, nl
+            return -1
+        if e > 0:
+            nl = count("\n", ends[e - 1], idx[j])
+            if nl > 1 or (nl == 1 and not newline_ok):
+                return -1
+        return j
 
     def cap(i: int) -> bool:
         c = words[i][:1]
@@ -311,7 +313,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
 
     def place_name(e: int) -> int:
         while True:
-            j, nl = step(e, False)
+            j = step(e, False)
             if j < 0 or not cap(j) or words[j] in stop_names or hget(j, -1) > 0:
                 return e
             e = j + 1
@@ -320,14 +322,14 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         """After a generic noun ending at e: ", ngành", "và đơn vị", ", các tổ chức chính trị - xã hội"
         (places continue only a list of places: "các xã, phường và đặc khu")."""
         while True:
-            j, nl = step(e, True)
+            j = step(e, True)
             if j < 0 or words[j] not in (",", "và"):
                 return e
-            k, nl2 = step(j + 1, True)
+            k = step(j + 1, True)
             if k >= 0 and words[k] == "và":
-                k, nl2 = step(k + 1, True)
+                k = step(k + 1, True)
             if k >= 0 and words[k].lower() in quant:
-                k2, _ = step(k + 1, False)
+                k2 = step(k + 1, False)
                 k = k2
             if k < 0 or k not in GEN or (words.join(k, GEN[k]).lower() in gen_places) != places:
                 return e
@@ -359,7 +361,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             # "các quận, huyện, thị xã": a list of places after a head
             k = j
             if wl == "các":
-                k, _ = step(j + 1, False)
+                k = step(j + 1, False)
             if nl == 0 and k >= 0 and k in GEN and words.join(k, GEN[k]).lower() in gen_places:
                 ge = generic_list(GEN[k], places=True)
                 if ge > LOC.get(j, -1):
@@ -387,14 +389,14 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                         break
                 e = me
                 if words[e - 1].lower() == "thuộc":  # "… trực thuộc Ủy ban nhân dân Thành phố"
-                    k, nl2 = step(e, False)
+                    k = step(e, False)
                     if k >= 0 and hget(k, -1) > 0 and OFFICE.get(k, -1) < 0:
                         e2 = body_from(k, True, True)
                         if e2 > k:
                             e = e2
                 continue
             if w == "của":
-                k, nl2 = step(j + 1, False)
+                k = step(j + 1, False)
                 if k >= 0 and k in LOC and not any(hget(t, -1) > LOC[k] for t in range(k, LOC[k])):
                     le = LOC[k]
                     if is_place_head(le):
@@ -403,7 +405,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                     continue
                 return e
             if wl in _CONNECT:
-                k, nl2 = step(j + 1, True)
+                k = step(j + 1, True)
                 if k < 0 or hget(k, -1) >= NAME.get(k, -1) > 0 or (k not in NAME and hget(k, -1) > 0):
                     return e  # "… tỉnh và Công an tỉnh": a new body
                 if names_ok and k in NAME:
@@ -435,7 +437,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return e if (words[j] in abbrs) else j
         if words[j].isupper():
             return j
-        k, nl = step(e, False)
+        k = step(e, False)
         if k == e and k < n and alpha(k) and not cap(k) and words[k] not in _LOWER_STOP and k not in LOC and k not in MOD:
             return k + 1
         return e
@@ -448,11 +450,11 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         gen_e = GEN.get(i, -1)
         if off_e > 0 and off_e >= max(named_e, any_e):
             e = off_e
-            j, nl = step(e, True)
+            j = step(e, True)
             if j >= 0 and OFFICE.get(j, -1) < 0 and (hget(j, -1) > 0 or j in GEN or words[j].lower() in quant):
                 s2 = j
                 if words[j].lower() in quant:
-                    k, _ = step(j + 1, False)
+                    k = step(j + 1, False)
                     if k >= 0 and (k in GEN or hget(k, -1) > 0):
                         s2 = k
                     else:
@@ -462,7 +464,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                     if e2 > 0 and not (s2 == j and e2 == GEN.get(s2, -2) and words[s2].lower() in _AMBIGUOUS
                                        and lower_word_after(e2)):
                         return e2
-            elif j >= 0 and j in NAME and nl == 0:
+            elif j >= 0 and j in NAME and gap_nl(e, j) == 0:
                 return tail(NAME[j], True)  # "Trưởng phòng Giáo dục và Đào tạo các huyện"
             off = words.join(i, off_e).lower()
             if off in st["weak_offices"]:
@@ -478,14 +480,14 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 if ge > gen_e:
                     return tail(ge, True)
             he = e
-            j, nl = step(e, False)
+            j = step(e, False)
             if j == e and j < n and words[j].isdigit() and len(words[j]) <= 4 and (
                     j + 1 >= n or words[j + 1] not in ("/", "-", "–", ".")):
                 e = he = j + 1  # "Ban Chỉ đạo 138", "Tổ công tác 751"
             e = tail(e, False)
             # chain: "Ban Thường vụ" + "Đảng ủy Khối", "Văn phòng" + "UBND tỉnh"
-            j, nl = step(e, False)
-            if j >= 0 and nl == 0 and hget(j, -1) > 0 and OFFICE.get(j, -1) < 0:
+            j = step(e, False)
+            if j >= 0 and hget(j, -1) > 0 and OFFICE.get(j, -1) < 0:  # (no line break: step)
                 e2 = body_from(j, True, True)
                 if e2 > 0:
                     return e2
