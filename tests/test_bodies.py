@@ -348,3 +348,20 @@ def test_canonical_cache_keeps_document_definitions_apart():
     for _ in range(2):
         assert _bodies(undefined) == [("Ban Chỉ đạo PTĐTTM tỉnh", "Ban Chỉ đạo PTĐTTM tỉnh")]
         assert _bodies(defined) == [("Ban Chỉ đạo PTĐTTM tỉnh", "Ban Chỉ đạo phát triển đô thị thông minh tỉnh")]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "Sở", "  Sở Tư pháp\n\n\n các sở,ban;ngành ", "a \t\nb\xa0\xa0c\u2003d  ", "(UBND)\n-\n“Sở”...\n",
+    "Ủy ban\n\nnhân dân tỉnh Bắc Ninh (sau đây gọi tắt là UBND tỉnh).", "a\x1cb\u3000 c\x85",
+])
+def test_token_arrays_are_the_tokenizers(text):
+    """The offsets, ends and white-space flags read from IDX and SPACY are spaCy's IDX, LENGTH, IS_SPACE."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    from pipeline.find.bodies import _Doc, _nlp_state
+
+    D = _Doc(text)
+    doc = _nlp_state()["nlp"].make_doc(text.replace("\n", " "))
+    arr = doc.to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3).tolist()
+    assert [list(t) for t in zip(D.idx, D.ends, D.space)] == [[i, i + k, s] for i, k, s in arr]
+    assert D.n == len(doc)

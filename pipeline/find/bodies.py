@@ -87,7 +87,8 @@ def _nlp_state() -> dict:
         if _STATE:
             return _STATE
         import spacy
-        from spacy.attrs import IDX, IS_SPACE, LENGTH
+        import numpy
+        from spacy.attrs import IDX, SPACY
         from spacy.matcher import PhraseMatcher
         from spacy.tokenizer import Tokenizer
 
@@ -118,7 +119,10 @@ def _nlp_state() -> dict:
         for p in data["names"]["fields"]:
             names |= _variants(p, upper=True)
         st = {}
-        st["attrs"] = [IDX, LENGTH, IS_SPACE]
+        st["attrs"] = [IDX, SPACY]
+        st["np"] = numpy
+        # str.isspace of every code point up to U+3000, the last white-space character
+        st["is_space"] = numpy.array([chr(c).isspace() for c in range(0x3001)], dtype=bool)
         st["nlp"] = nlp
         st["m_orth"] = pm("ORTH", {"NAMED": named, "OFFICE": offices, "NAME": names})
         st["m_lower"] = pm(
@@ -209,12 +213,24 @@ class _Doc:
         doc = st["nlp"].make_doc(text.replace("\n", " ") if "\n" in text else text)
         self.text = text
         # token offsets without making Token objects (that costs more than the tokenizer), kept in
-        # flat arrays rather than lists of ints: the garbage collector need not walk them
+        # flat arrays rather than lists of ints: the garbage collector need not walk them.  Only
+        # the token attributes IDX and SPACY are read (the lexeme attributes LENGTH and IS_SPACE
+        # cost twice as much): the tokenizer leaves between two tokens either nothing or the one
+        # " " of SPACY, so a token ends where the next begins, less that space; and a token is
+        # white space (IS_SPACE) when its first character is.
         n = len(doc)
+        np = st["np"]
         arr = doc.to_array(st["attrs"]).astype("int64")
-        self.idx = idx = array("q", arr[:, 0].tobytes())
-        self.ends = ends = array("q", (arr[:, 0] + arr[:, 1]).tobytes())
-        sp = arr[:, 2]
+        start = arr[:, 0]
+        end = np.empty_like(start)
+        if n:
+            end[:-1] = start[1:]
+            end[-1] = len(text)
+            end -= arr[:, 1]
+        code = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")[start]
+        sp = st["is_space"][np.minimum(code, 0x3000)] & (code <= 0x3000)
+        self.idx = idx = array("q", start.tobytes())
+        self.ends = ends = array("q", end.tobytes())
         self.space = sp.astype("uint8").tobytes()
         nl = array("q", bytes(8 * n))
         for i in sp.nonzero()[0].tolist():
