@@ -365,3 +365,4 @@ def test_token_arrays_are_the_tokenizers(text):
     arr = doc.to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3).tolist()
     assert [list(t) for t in zip(D.idx, D.ends, D.space)] == [[i, i + k, s] for i, k, s in arr]
     assert D.n == len(doc)
+    assert [D.brk[j] for j in range(1, D.n)] == [text.count("\n", D.ends[j - 1], D.idx[j]) for j in range(1, D.n)]

@@ -203,7 +203,7 @@ class _Words(dict):
 class _Doc:
     """Token arrays of one text, and the phrase matches, indexed by start token."""
 
-    __slots__ = ("text", "words", "idx", "ends", "space", "nl", "n", "at", "st", "head")
+    __slots__ = ("text", "words", "idx", "ends", "space", "nl", "brk", "n", "at", "st", "head")
 
     def __init__(self, text: str):
         st = _nlp_state()
@@ -227,11 +227,17 @@ class _Doc:
             end[:-1] = start[1:]
             end[-1] = len(text)
             end -= arr[:, 1]
-        code = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")[start]
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        code = codes[start]
         sp = st["is_space"][np.minimum(code, 0x3000)] & (code <= 0x3000)
         self.idx = idx = array("q", start.tobytes())
         self.ends = ends = array("q", end.tobytes())
         self.space = sp.astype("uint8").tobytes()
+        # brk[j]: the token before j is followed by a line break (its SPACY space is a "\n")
+        brk = np.zeros(n, dtype="uint8")
+        if n > 1:
+            brk[1:] = (arr[:-1, 1] == 1) & (codes[end[:-1]] == 10)
+        self.brk = brk.tobytes()
         nl = array("q", bytes(8 * n))
         for i in sp.nonzero()[0].tolist():
             nl[i] = text.count("\n", idx[i], ends[i])
@@ -292,6 +298,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     idx = D.idx
     ends = D.ends
     count = text.count
+    brk = D.brk
     head = D.head
     hget = head.get
     nls = D.nl
@@ -311,7 +318,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         if j >= n:
             return -1
         if e > 0:
-            nl = count("\n", ends[e - 1], idx[j])
+            nl = brk[j] if j == e else count("\n", ends[e - 1], idx[j])
             if nl > 1 or (nl == 1 and not newline_ok):
                 return -1
         return j
@@ -361,7 +368,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 j += 1
             if j >= n:
                 return e
-            nl = count("\n", ends[e - 1], idx[j]) if e > 0 else 0
+            nl = 0 if e <= 0 else brk[j] if j == e else count("\n", ends[e - 1], idx[j])
             if nl > 1:
                 return e
             w = words[j]
@@ -571,7 +578,9 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         return -1
 
     abbrs = st["abbrs"] | {m["abbr"].split()[0] for m in _ABBR_RE.finditer(text)}
-    starts = sorted(set(NAMED) | set(ANY) | set(OFFICE) | set(GEN))
+    starts = set(GEN)
+    starts.update(head)  # the starts of NAMED, OFFICE and ANY
+    starts = sorted(starts)
     spans: list[tuple[int, int]] = []
     last = 0
     for i in starts:
