@@ -197,6 +197,11 @@ class _Words(dict):
         """The words of tokens i..e-1 joined by single spaces."""
         if e == i + 1:
             return self[i]
+        if e == i + 2:
+            # two tokens one " " apart ("cơ quan", "Ủy ban"): the text itself
+            gap = self.ends[i]
+            if self.idx[i + 1] == gap + 1 and self.text[gap] == " ":
+                return self.text[self.idx[i]:self.ends[i + 1]]
         return " ".join([self[t] for t in range(i, e)])
 
 
@@ -307,6 +312,8 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     def gap_nl(a_end_tok: int, b_tok: int) -> int:
         if b_tok >= n or a_end_tok <= 0:
             return 0
+        if a_end_tok == b_tok:
+            return brk[b_tok]
         return count("\n", ends[a_end_tok - 1], idx[b_tok])
 
     def step(e: int, newline_ok: bool) -> int:
@@ -346,7 +353,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         (places continue only a list of places: "các xã, phường và đặc khu")."""
         while True:
             j = step(e, True)
-            if j < 0 or words[j] not in (",", "và"):
+            if j < 0 or text[idx[j]] not in ",v" or words[j] not in (",", "và"):
                 return e
             k = step(j + 1, True)
             if k >= 0 and words[k] == "và":
@@ -547,7 +554,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         while prev >= 0 and space[prev]:
             prev -= 1
         if prev >= 0:
-            g = count("\n", ends[prev], idx[i])  # gap_nl(prev + 1, i)
+            g = brk[i] if prev == i - 1 else count("\n", ends[prev], idx[i])  # gap_nl(prev + 1, i)
             wp = words[prev]
             wpl = wp.lower()
             quantified = wpl in quant and g <= 1
@@ -595,8 +602,6 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             p -= 1
         if p >= 0 and words[p].lower() in quant and gap_nl(p + 1, i) <= 1:
             s = p
-            if p >= 1 and words[p].lower() == "các" and words[p - 1].lower() == "cả":
-                pass
         # trim trailing punctuation/space
         while e > s and (space[e - 1] or words[e - 1] in _CONNECT or words[e - 1] in ",;:"):
             e -= 1
