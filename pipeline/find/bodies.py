@@ -979,7 +979,7 @@ def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list
 
 def _extend_short_names(bodies: list[Body]) -> None:
     """ "Đảng ủy Khối" → "Đảng ủy Khối các cơ quan tỉnh" when the document names it in full elsewhere."""
-    cans = {b.canonical for b in bodies}
+    cans = sorted({b.canonical for b in bodies})  # the names that start with c + " " are a run
     seen: dict[str, Optional[str]] = {}  # canonical → its one longer form, or None
     for b in bodies:
         c = b.canonical
@@ -991,7 +991,13 @@ def _extend_short_names(bodies: list[Body]) -> None:
         last = c.rsplit(" ", 1)[-1]
         if not last[:1].isupper() or last.isupper():
             continue
-        longer = {x for x in cans if x.startswith(c + " ") and x[len(c) + 1:].split(" ", 1)[0] in _EXTENDERS}
+        pre = c + " "
+        longer = set()
+        for x in itertools.islice(cans, bisect.bisect_left(cans, pre), None):
+            if not x.startswith(pre):
+                break
+            if x[len(pre):].split(" ", 1)[0] in _EXTENDERS:
+                longer.add(x)
         if len(longer) == 1:
             b.canonical = seen[c] = longer.pop()
 
