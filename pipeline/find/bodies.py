@@ -17,6 +17,15 @@ a body may run over a line break is decided on the real text.  How a name goes
 on after its head (capitalised words, "và"/"," joins, "tỉnh Bắc Ninh", "các xã,
 phường", "liên quan", "trực thuộc Tỉnh ủy") is the small grammar in ``_scan``.
 
+Speed: the grammar reads the tokens as flat arrays (offsets, ends, white-space
+and line-break flags, from the token attributes IDX and SPACY), and the words
+of the tokens are sliced from the text only when the grammar reads them (about
+a fifth of them).  Canonical names that none of the document's own
+abbreviations occur in are the same in every document and are kept across
+documents in a bounded table (``_CANON``).  Besides one ``_scan`` per text,
+``_alias_ok`` scans each alias a document defines ("cấp sở", a few words; 22
+on the 47 documents of the external corpus): cached per alias.
+
 ``bodies_in(text, start, end)`` serves the bodies of a span from a per-text
 cache, so callers may ask for many spans of one text cheaply.
 """
