@@ -635,7 +635,12 @@ _SKIPPABLE = {"và", "của", "các", "về", "trong", "với", "cho"}
 
 
 def _base_initial(w: str) -> str:
-    c = w[0]
+    return _letter_base(w[0])
+
+
+@functools.lru_cache(maxsize=1024)
+def _letter_base(c: str) -> str:
+    """The base letter of a character, upper case ("ở" → "O", "đ" → "D")."""
     if c in "đĐ":
         return "D"
     return unicodedata.normalize("NFD", c)[0].upper()
