@@ -305,3 +305,64 @@ def test_real_texts_offsets_hold():
             assert t[b.start:b.end] == b.text
             assert "\n\n" not in b.text
             assert b.canonical and "  " not in b.canonical
+
+
+def test_whole_word_at_is_the_bounded_regex():
+    """The str.find scan for an alias gives the offsets of the regex it stands for."""
+    import random
+    import re
+
+    from pipeline.find.bodies import _whole_word_at
+
+    rnd = random.Random(7)
+    alphabet = ["a", "b", "ở", " ", "&", "-", "\n", "1", "Sở"]
+    for _ in range(400):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        alias = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 4)))
+        want = [m.start() for m in re.finditer(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", text)]
+        assert list(_whole_word_at(text, alias)) == want, (text, alias)
+
+
+def test_intervals_cover_and_overlap_like_a_scan():
+    import random
+
+    from pipeline.find.bodies import _Intervals
+
+    rnd = random.Random(11)
+    for _ in range(300):
+        iv = []
+        for _ in range(rnd.randint(0, 8)):
+            p = rnd.randint(0, 40)
+            iv.append((p, p + rnd.randint(1, 12)))
+        box = _Intervals(iv)
+        for x in range(0, 55):
+            y = x + rnd.randint(1, 6)
+            assert box.covers(x) == any(p <= x < q for p, q in iv)
+            assert box.overlaps(x, y) == any(p <= x < q or x <= p < y for p, q in iv)
+
+
+def test_canonical_cache_keeps_document_definitions_apart():
+    """A name is expanded by its own document's abbreviation, never by one remembered from another document."""
+    defined = "Thực hiện chương trình phát triển đô thị thông minh (PTĐTTM). Giao Ban Chỉ đạo PTĐTTM tỉnh kiểm tra."
+    undefined = "Giao Ban Chỉ đạo PTĐTTM tỉnh kiểm tra (PTĐTTM)."
+    for _ in range(2):
+        assert _bodies(undefined) == [("Ban Chỉ đạo PTĐTTM tỉnh", "Ban Chỉ đạo PTĐTTM tỉnh")]
+        assert _bodies(defined) == [("Ban Chỉ đạo PTĐTTM tỉnh", "Ban Chỉ đạo phát triển đô thị thông minh tỉnh")]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "Sở", "  Sở Tư pháp\n\n\n các sở,ban;ngành ", "a \t\nb\xa0\xa0c\u2003d  ", "(UBND)\n-\n“Sở”...\n",
+    "Ủy ban\n\nnhân dân tỉnh Bắc Ninh (sau đây gọi tắt là UBND tỉnh).", "a\x1cb\u3000 c\x85",
+])
+def test_token_arrays_are_the_tokenizers(text):
+    """The offsets, ends and white-space flags read from IDX and SPACY are spaCy's IDX, LENGTH, IS_SPACE."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    from pipeline.find.bodies import _Doc, _nlp_state
+
+    D = _Doc(text)
+    doc = _nlp_state()["nlp"].make_doc(text.replace("\n", " "))
+    arr = doc.to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3).tolist()
+    assert [list(t) for t in zip(D.idx, D.ends, D.space)] == [[i, i + k, s] for i, k, s in arr]
+    assert D.n == len(doc)
+    assert [D.brk[j] for j in range(1, D.n)] == [text.count("\n", D.ends[j - 1], D.idx[j]) for j in range(1, D.n)]

@@ -17,6 +17,15 @@ a body may run over a line break is decided on the real text.  How a name goes
 on after its head (capitalised words, "và"/"," joins, "tỉnh Bắc Ninh", "các xã,
 phường", "liên quan", "trực thuộc Tỉnh ủy") is the small grammar in ``_scan``.
 
+Speed: the grammar reads the tokens as flat arrays (offsets, ends, white-space
+and line-break flags, from the token attributes IDX and SPACY), and the words
+of the tokens are sliced from the text only when the grammar reads them (about
+a fifth of them).  Canonical names that none of the document's own
+abbreviations occur in are the same in every document and are kept across
+documents in a bounded table (``_CANON``).  Besides one ``_scan`` per text,
+``_alias_ok`` scans each alias a document defines ("cấp sở", a few words; 22
+on the 47 documents of the external corpus): cached per alias.
+
 ``bodies_in(text, start, end)`` serves the bodies of a span from a per-text
 cache, so callers may ask for many spans of one text cheaply.
 """
@@ -24,9 +33,11 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import threading
-from itertools import compress
+import unicodedata
+from array import array
 from typing import Optional
 
 from pipeline.data import load
@@ -85,7 +96,8 @@ def _nlp_state() -> dict:
         if _STATE:
             return _STATE
         import spacy
-        from spacy.attrs import IDX, IS_SPACE, LENGTH
+        import numpy
+        from spacy.attrs import IDX, SPACY
         from spacy.matcher import PhraseMatcher
         from spacy.tokenizer import Tokenizer
 
@@ -116,7 +128,10 @@ def _nlp_state() -> dict:
         for p in data["names"]["fields"]:
             names |= _variants(p, upper=True)
         st = {}
-        st["attrs"] = [IDX, LENGTH, IS_SPACE]
+        st["attrs"] = [IDX, SPACY]
+        st["np"] = numpy
+        # str.isspace of every code point up to U+3000, the last white-space character
+        st["is_space"] = numpy.array([chr(c).isspace() for c in range(0x3001)], dtype=bool)
         st["nlp"] = nlp
         st["m_orth"] = pm("ORTH", {"NAMED": named, "OFFICE": offices, "NAME": names})
         st["m_lower"] = pm(
@@ -170,10 +185,39 @@ _CONNECT = {"và", ",", "&", "-", "–", "—"}
 _OPEN_PREV = {"với", "cho", "của", "và", "giao", "nghị", "cầu", "tại", "đạo", "trì", ":", "(", ",", ";", "về", "hợp"}
 
 
+class _Words(dict):
+    """The words of a text's tokens, sliced on first use (a pass reads about a fifth of them)."""
+
+    __slots__ = ("text", "idx", "ends")
+
+    def __init__(self, text: str, idx: list, ends: list):
+        super().__init__()
+        self.text = text
+        self.idx = idx
+        self.ends = ends
+
+    def __missing__(self, i: int) -> str:
+        if i < 0:
+            i += len(self.idx)
+        w = self[i] = self.text[self.idx[i]:self.ends[i]]
+        return w
+
+    def join(self, i: int, e: int) -> str:
+        """The words of tokens i..e-1 joined by single spaces."""
+        if e == i + 1:
+            return self[i]
+        if e == i + 2:
+            # two tokens one " " apart ("cơ quan", "Ủy ban"): the text itself
+            gap = self.ends[i]
+            if self.idx[i + 1] == gap + 1 and self.text[gap] == " ":
+                return self.text[self.idx[i]:self.ends[i + 1]]
+        return " ".join([self[t] for t in range(i, e)])
+
+
 class _Doc:
     """Token arrays of one text, and the phrase matches, indexed by start token."""
 
-    __slots__ = ("text", "words", "idx", "ends", "space", "nl", "n", "at", "st")
+    __slots__ = ("text", "words", "idx", "ends", "space", "nl", "brk", "n", "at", "st", "head")
 
     def __init__(self, text: str):
         st = _nlp_state()
@@ -182,24 +226,52 @@ class _Doc:
         # run over it is decided on the real text (gap_nl)
         doc = st["nlp"].make_doc(text.replace("\n", " ") if "\n" in text else text)
         self.text = text
-        # token offsets without making Token objects (that costs more than the tokenizer)
+        # token offsets without making Token objects (that costs more than the tokenizer), kept in
+        # flat arrays rather than lists of ints: the garbage collector need not walk them.  Only
+        # the token attributes IDX and SPACY are read (the lexeme attributes LENGTH and IS_SPACE
+        # cost twice as much): the tokenizer leaves between two tokens either nothing or the one
+        # " " of SPACY, so a token ends where the next begins, less that space; and a token is
+        # white space (IS_SPACE) when its first character is.
         n = len(doc)
-        arr = doc.to_array(st["attrs"])
-        self.idx = idx = arr[:, 0].tolist() if n else []
-        self.ends = ends = (arr[:, 0] + arr[:, 1]).tolist() if n else []
-        self.words = words = list(map(text.__getitem__, map(slice, idx, ends)))
+        np = st["np"]
+        arr = doc.to_array(st["attrs"]).astype("int64")
+        start = arr[:, 0]
+        end = np.empty_like(start)
+        if n:
+            end[:-1] = start[1:]
+            end[-1] = len(text)
+            end -= arr[:, 1]
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        code = codes[start]
+        sp = st["is_space"][np.minimum(code, 0x3000)] & (code <= 0x3000)
+        self.idx = idx = array("q", start.tobytes())
+        self.ends = ends = array("q", end.tobytes())
+        self.space = sp.astype("uint8").tobytes()
+        # brk[j]: the token before j is followed by a line break (its SPACY space is a "\n")
+        brk = np.zeros(n, dtype="uint8")
+        if n > 1:
+            brk[1:] = (arr[:-1, 1] == 1) & (codes[end[:-1]] == 10)
+        self.brk = brk.tobytes()
+        nl = array("q", bytes(8 * n))
+        for i in sp.nonzero()[0].tolist():
+            nl[i] = text.count("\n", idx[i], ends[i])
+        self.words = _Words(text, idx, ends)
         self.n = n
-        self.space = space = arr[:, 2].tolist() if n else []
-        nl = [0] * n
-        for i in compress(range(n), space):
-            nl[i] = words[i].count("\n")
         self.nl = nl
         at: dict[int, dict[int, int]] = {v: {} for v in st["labels"].values()}
-        for mid, s, e in list(st["m_orth"](doc)) + list(st["m_lower"](doc)):
-            d = at[mid]
-            if d.get(s, -1) < e:
-                d[s] = e
-        self.at = {k: at[v] for k, v in st["labels"].items()}
+        for m in (st["m_orth"], st["m_lower"]):
+            for mid, s, e in m(doc):
+                d = at[mid]
+                if d.get(s, -1) < e:
+                    d[s] = e
+        self.at = at = {k: at[v] for k, v in st["labels"].items()}
+        # end of the longest named, office or any-case head at each start token
+        head: dict[int, int] = {}
+        for k in ("NAMED", "OFFICE", "ANY"):
+            for s, e in at[k].items():
+                if head.get(s, -1) < e:
+                    head[s] = e
+        self.head = head
 
     # -- helpers
     def nxt(self, i: int) -> tuple[int, int]:
@@ -223,8 +295,7 @@ class _Doc:
         return self.words[i][:1].isalpha()
 
     def head_at(self, i: int) -> int:
-        a = self.at
-        return max(a["NAMED"].get(i, -1), a["OFFICE"].get(i, -1), a["ANY"].get(i, -1))
+        return self.head.get(i, -1)
 
 
 def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
@@ -237,16 +308,43 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     place_heads = st["place_heads"]
     words = D.words
     n = D.n
+    space = D.space
+    idx = D.idx
+    ends = D.ends
+    count = text.count
+    brk = D.brk
+    head = D.head
+    hget = head.get
+    nls = D.nl
+    NAMED, OFFICE, ANY, GEN, NAME, LOC, MOD = (at[k] for k in ("NAMED", "OFFICE", "ANY", "GEN", "NAME", "LOC", "MOD"))
 
-    def step(e: int, newline_ok: bool) -> tuple[int, int]:
-        """Next token after e (exclusive end); returns (j, newlines) or (-1, 0) if blocked."""
-        j, _ = D.nxt(e)
+    def gap_nl(a_end_tok: int, b_tok: int) -> int:
+        if b_tok >= n or a_end_tok <= 0:
+            return 0
+        if a_end_tok == b_tok:
+            return brk[b_tok]
+        return count("\n", ends[a_end_tok - 1], idx[b_tok])
+
+    def step(e: int, newline_ok: bool) -> int:
+        """Next non-space token after e (exclusive end), or -1 if blocked: the text ends, a blank
+        line comes first, or a line break when not newline_ok."""
+        j = e
+        while j < n and space[j]:
+            j += 1
         if j >= n:
-            return -1, 0
-        nl = D.gap_nl(e, j)
-        if nl > 1 or (nl == 1 and not newline_ok):
-            return -1, nl
-        return j, nl
+            return -1
+        if e > 0:
+            nl = brk[j] if j == e else count("\n", ends[e - 1], idx[j])
+            if nl > 1 or (nl == 1 and not newline_ok):
+                return -1
+        return j
+
+    def cap(i: int) -> bool:
+        c = words[i][:1]
+        return c.isupper() and c.isalpha()
+
+    def alpha(i: int) -> bool:
+        return words[i][:1].isalpha()
 
     def is_place_head(le: int) -> bool:
         return words[le - 1].lower() in place_heads or (
@@ -254,8 +352,8 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
 
     def place_name(e: int) -> int:
         while True:
-            j, nl = step(e, False)
-            if j < 0 or not D.cap(j) or words[j] in stop_names or D.head_at(j) > 0:
+            j = step(e, False)
+            if j < 0 or not cap(j) or words[j] in stop_names or hget(j, -1) > 0:
                 return e
             e = j + 1
 
@@ -263,97 +361,104 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         """After a generic noun ending at e: ", ngành", "và đơn vị", ", các tổ chức chính trị - xã hội"
         (places continue only a list of places: "các xã, phường và đặc khu")."""
         while True:
-            j, nl = step(e, True)
-            if j < 0 or words[j] not in (",", "và"):
+            j = step(e, True)
+            if j < 0 or text[idx[j]] not in ",v" or words[j] not in (",", "và"):
                 return e
-            k, nl2 = step(j + 1, True)
+            k = step(j + 1, True)
             if k >= 0 and words[k] == "và":
-                k, nl2 = step(k + 1, True)
+                k = step(k + 1, True)
             if k >= 0 and words[k].lower() in quant:
-                k2, _ = step(k + 1, False)
+                k2 = step(k + 1, False)
                 k = k2
-            if k < 0 or k not in at["GEN"] or (" ".join(words[k:at["GEN"][k]]).lower() in gen_places) != places:
+            if k < 0 or k not in GEN or (words.join(k, GEN[k]).lower() in gen_places) != places:
                 return e
-            if D.head_at(k) > at["GEN"][k]:  # "Ủy ban nhân dân", "ban thường vụ" start a new body
+            if hget(k, -1) > GEN[k]:  # "Ủy ban nhân dân", "ban thường vụ" start a new body
                 return e
-            e = at["GEN"][k]
+            e = GEN[k]
 
     def tail(e: int, has_name: bool, names_ok: bool = True) -> int:
         """The rest of a name after its head: names, capitalised words, localities, modifiers."""
         while True:
-            j, nl = step(e, True)
-            if j < 0:
+            j = e  # step(e, True), inlined
+            while j < n and space[j]:
+                j += 1
+            if j >= n:
+                return e
+            nl = 0 if e <= 0 else brk[j] if j == e else count("\n", ends[e - 1], idx[j])
+            if nl > 1:
                 return e
             w = words[j]
-            if names_ok and j in at["NAME"] and (nl == 0 or not has_name):
-                e = at["NAME"][j]
+            if names_ok and j in NAME and (nl == 0 or not has_name):
+                e = NAME[j]
                 has_name = True
                 continue
-            if nl == 0 and D.cap(j) and at["OFFICE"].get(j, -1) < 0 and D.head_at(j) > at["LOC"].get(j, -1):
+            c = w[:1]
+            capj = c.isupper() and c.isalpha()
+            if nl == 0 and capj and OFFICE.get(j, -1) < 0 and hget(j, -1) > LOC.get(j, -1):
                 return e  # another body's head ("Ban Thường vụ" + "Tỉnh ủy"): chained by the caller
+            wl = w.lower()
             # "các quận, huyện, thị xã": a list of places after a head
             k = j
-            if words[j].lower() == "các":
-                k, _ = step(j + 1, False)
-            if nl == 0 and k >= 0 and k in at["GEN"] and " ".join(words[k:at["GEN"][k]]).lower() in gen_places:
-                ge = generic_list(at["GEN"][k], places=True)
-                if ge > at["LOC"].get(j, -1):
+            if wl == "các":
+                k = step(j + 1, False)
+            if nl == 0 and k >= 0 and k in GEN and words.join(k, GEN[k]).lower() in gen_places:
+                ge = generic_list(GEN[k], places=True)
+                if ge > LOC.get(j, -1):
                     e = ge
                     has_name = False
                     continue
-            if j in at["LOC"] and not (words[at["LOC"][j] - 1].lower() == "xã" and at["LOC"][j] < n
-                                         and words[at["LOC"][j]].lower() == "hội"):
-                le = at["LOC"][j]
+            if j in LOC and not (words[LOC[j] - 1].lower() == "xã" and LOC[j] < n
+                                         and words[LOC[j]].lower() == "hội"):
+                le = LOC[j]
                 if is_place_head(le):
                     le = place_name(le)
                 e = le
                 has_name = False
                 continue
-            wl = w.lower()
             if nl:
                 if wl in _CONNECT:
                     pass
                 else:
                     return e
-            if j in at["MOD"]:
-                me = at["MOD"][j]
+            if j in MOD:
+                me = MOD[j]
                 for t in range(j + 1, me):  # "trực thuộc Tỉnh" + "ủy": the head wins over the modifier
-                    if D.head_at(t) > me:
+                    if hget(t, -1) > me:
                         me = t
                         break
                 e = me
                 if words[e - 1].lower() == "thuộc":  # "… trực thuộc Ủy ban nhân dân Thành phố"
-                    k, nl2 = step(e, False)
-                    if k >= 0 and D.head_at(k) > 0 and at["OFFICE"].get(k, -1) < 0:
+                    k = step(e, False)
+                    if k >= 0 and hget(k, -1) > 0 and OFFICE.get(k, -1) < 0:
                         e2 = body_from(k, True, True)
                         if e2 > k:
                             e = e2
                 continue
             if w == "của":
-                k, nl2 = step(j + 1, False)
-                if k >= 0 and k in at["LOC"] and not any(D.head_at(t) > at["LOC"][k] for t in range(k, at["LOC"][k])):
-                    le = at["LOC"][k]
+                k = step(j + 1, False)
+                if k >= 0 and k in LOC and not any(hget(t, -1) > LOC[k] for t in range(k, LOC[k])):
+                    le = LOC[k]
                     if is_place_head(le):
                         le = place_name(le)
                     e = le
                     continue
                 return e
             if wl in _CONNECT:
-                k, nl2 = step(j + 1, True)
-                if k < 0 or D.head_at(k) >= at["NAME"].get(k, -1) > 0 or (k not in at["NAME"] and D.head_at(k) > 0):
+                k = step(j + 1, True)
+                if k < 0 or hget(k, -1) >= NAME.get(k, -1) > 0 or (k not in NAME and hget(k, -1) > 0):
                     return e  # "… tỉnh và Công an tỉnh": a new body
-                if names_ok and k in at["NAME"]:
-                    e = at["NAME"][k]
+                if names_ok and k in NAME:
+                    e = NAME[k]
                     has_name = True
                     continue
-                if wl in ("và", ",", "&") and k not in at["GEN"] and has_name and names_ok and D.cap(k) and words[k] not in stop_names and D.head_at(k) < 0:
+                if wl in ("và", ",", "&") and k not in GEN and has_name and names_ok and cap(k) and words[k] not in stop_names and hget(k, -1) < 0:
                     e2 = cap_group(k)
                     if e2 > k:
                         e = e2
                         continue
                 return e
-            if D.cap(j) and w not in stop_names and nl == 0 and names_ok:
-                if D.head_at(j) > 0:
+            if capj and w not in stop_names and nl == 0 and names_ok:
+                if hget(j, -1) > 0:
                     return e  # chained by the caller
                 e2 = cap_group(j)
                 if e2 == j:
@@ -371,36 +476,36 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
             return e if (words[j] in abbrs) else j
         if words[j].isupper():
             return j
-        k, nl = step(e, False)
-        if k == e and k < n and D.alpha(k) and not D.cap(k) and words[k] not in _LOWER_STOP and k not in at["LOC"] and k not in at["MOD"]:
+        k = step(e, False)
+        if k == e and k < n and alpha(k) and not cap(k) and words[k] not in _LOWER_STOP and k not in LOC and k not in MOD:
             return k + 1
         return e
 
     def body_from(i: int, bare_ok: bool = False, chained: bool = False) -> int:
         """End token of the body whose head starts at token i, or -1."""
-        named_e = at["NAMED"].get(i, -1)
-        any_e = at["ANY"].get(i, -1)
-        off_e = at["OFFICE"].get(i, -1)
-        gen_e = at["GEN"].get(i, -1)
+        named_e = NAMED.get(i, -1)
+        any_e = ANY.get(i, -1)
+        off_e = OFFICE.get(i, -1)
+        gen_e = GEN.get(i, -1)
         if off_e > 0 and off_e >= max(named_e, any_e):
             e = off_e
-            j, nl = step(e, True)
-            if j >= 0 and at["OFFICE"].get(j, -1) < 0 and (D.head_at(j) > 0 or j in at["GEN"] or words[j].lower() in quant):
+            j = step(e, True)
+            if j >= 0 and OFFICE.get(j, -1) < 0 and (hget(j, -1) > 0 or j in GEN or words[j].lower() in quant):
                 s2 = j
                 if words[j].lower() in quant:
-                    k, _ = step(j + 1, False)
-                    if k >= 0 and (k in at["GEN"] or D.head_at(k) > 0):
+                    k = step(j + 1, False)
+                    if k >= 0 and (k in GEN or hget(k, -1) > 0):
                         s2 = k
                     else:
                         s2 = -1
                 if s2 >= 0:
-                    e2 = body_from(s2, True) if D.head_at(s2) > 0 else generic_body(s2, forced=True)
-                    if e2 > 0 and not (s2 == j and e2 == at["GEN"].get(s2, -2) and words[s2].lower() in _AMBIGUOUS
+                    e2 = body_from(s2, True) if hget(s2, -1) > 0 else generic_body(s2, forced=True)
+                    if e2 > 0 and not (s2 == j and e2 == GEN.get(s2, -2) and words[s2].lower() in _AMBIGUOUS
                                        and lower_word_after(e2)):
                         return e2
-            elif j >= 0 and j in at["NAME"] and nl == 0:
-                return tail(at["NAME"][j], True)  # "Trưởng phòng Giáo dục và Đào tạo các huyện"
-            off = " ".join(words[i:off_e]).lower()
+            elif j >= 0 and j in NAME and gap_nl(e, j) == 0:
+                return tail(NAME[j], True)  # "Trưởng phòng Giáo dục và Đào tạo các huyện"
+            off = words.join(i, off_e).lower()
             if off in st["weak_offices"]:
                 return -1
             return e
@@ -414,18 +519,18 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
                 if ge > gen_e:
                     return tail(ge, True)
             he = e
-            j, nl = step(e, False)
+            j = step(e, False)
             if j == e and j < n and words[j].isdigit() and len(words[j]) <= 4 and (
                     j + 1 >= n or words[j + 1] not in ("/", "-", "–", ".")):
                 e = he = j + 1  # "Ban Chỉ đạo 138", "Tổ công tác 751"
             e = tail(e, False)
             # chain: "Ban Thường vụ" + "Đảng ủy Khối", "Văn phòng" + "UBND tỉnh"
-            j, nl = step(e, False)
-            if j >= 0 and nl == 0 and D.head_at(j) > 0 and at["OFFICE"].get(j, -1) < 0:
+            j = step(e, False)
+            if j >= 0 and hget(j, -1) > 0 and OFFICE.get(j, -1) < 0:  # (no line break: step)
                 e2 = body_from(j, True, True)
                 if e2 > 0:
                     return e2
-            if e == he and not bare_ok and " ".join(words[i:he]) in st["need_tail"]:
+            if e == he and not bare_ok and words.join(i, he) in st["need_tail"]:
                 return -1
             return e
         if gen_e > 0:
@@ -435,34 +540,41 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     text_ = D.text
 
     def _head_ok(i: int, e: int, chained: bool = False) -> bool:
-        a, b = D.idx[i], D.ends[e - 1]
+        a, b = idx[i], ends[e - 1]
         if (a > 0 and text_[a - 1] in "/-–") or (b < len(text_) and text_[b] in "/-–"):
             return False  # inside a symbol: "80-KH/TU"
         if words[i].isupper() and len(words[i]) > 1 and not chained and words[i] not in abbrs:
             p = i - 1
-            while p >= 0 and D.space[p] and D.nl[p] == 0:
+            while p >= 0 and space[p] and nls[p] == 0:
                 p -= 1
-            if p >= 0 and not D.space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN \
+            if p >= 0 and not space[p] and words[p].isupper() and words[p].isalpha() and words[p] not in _CAPS_OPEN \
                     and words[p] not in abbrs \
-                    and D.gap_nl(p + 1, i) == 0:
+                    and gap_nl(p + 1, i) == 0:
                 return False  # "CÁN BỘ", "NHIỆM VỤ" in an all-caps heading
         return True
 
     def lower_word_after(e: int) -> bool:
         """A lowercase word follows directly ("ban" + "hành" is the verb "ban hành")."""
-        return e < n and not D.space[e] and D.alpha(e) and not D.cap(e) and e not in at["LOC"] and e not in at["MOD"]
+        return e < n and not space[e] and alpha(e) and not cap(e) and e not in LOC and e not in MOD
 
     def generic_body(i: int, forced: bool) -> int:
-        e = at["GEN"][i]
+        e = GEN[i]
         prev = i - 1
-        while prev >= 0 and D.space[prev]:
+        while prev >= 0 and space[prev]:
             prev -= 1
-        quantified = prev >= 0 and words[prev].lower() in quant and D.gap_nl(prev + 1, i) <= 1
-        # the generic noun opens a clause: line start, after punctuation, or after "với", "giao", "của" ...
-        opened = prev < 0 or not D.alpha(prev) or words[prev].lower() in _OPEN_PREV or D.gap_nl(prev + 1, i) > 0
+        if prev >= 0:
+            g = brk[i] if prev == i - 1 else count("\n", ends[prev], idx[i])  # gap_nl(prev + 1, i)
+            wp = words[prev]
+            wpl = wp.lower()
+            quantified = wpl in quant and g <= 1
+            # the generic noun opens a clause: line start, after punctuation, or after "với", "giao", "của" ...
+            opened = not wp[:1].isalpha() or wpl in _OPEN_PREV or g > 0
+        else:
+            quantified = False
+            opened = True
         if not (forced or quantified or opened):
             return -1
-        w = " ".join(words[i:e])
+        w = words.join(i, e)
         if w.isupper() and len(w) > 1:
             return -1
         w = w.lower()
@@ -482,25 +594,25 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         return -1
 
     abbrs = st["abbrs"] | {m["abbr"].split()[0] for m in _ABBR_RE.finditer(text)}
-    starts = sorted(set(at["NAMED"]) | set(at["ANY"]) | set(at["OFFICE"]) | set(at["GEN"]))
+    starts = set(GEN)
+    starts.update(head)  # the starts of NAMED, OFFICE and ANY
+    starts = sorted(starts)
     spans: list[tuple[int, int]] = []
     last = 0
     for i in starts:
         if i < last:
             continue
-        e = body_from(i)
+        e = body_from(i) if i in head else generic_body(i, False)
         if e <= i:
             continue
         s = i
         p = i - 1
-        while p >= 0 and D.space[p] and D.nl[p] <= 1:
+        while p >= 0 and space[p] and nls[p] <= 1:
             p -= 1
-        if p >= 0 and words[p].lower() in quant and D.gap_nl(p + 1, i) <= 1:
+        if p >= 0 and words[p].lower() in quant and gap_nl(p + 1, i) <= 1:
             s = p
-            if p >= 1 and words[p].lower() == "các" and words[p - 1].lower() == "cả":
-                pass
         # trim trailing punctuation/space
-        while e > s and (D.space[e - 1] or words[e - 1] in _CONNECT or words[e - 1] in ",;:"):
+        while e > s and (space[e - 1] or words[e - 1] in _CONNECT or words[e - 1] in ",;:"):
             e -= 1
         if e <= s:
             continue
@@ -523,9 +635,12 @@ _SKIPPABLE = {"và", "của", "các", "về", "trong", "với", "cho"}
 
 
 def _base_initial(w: str) -> str:
-    import unicodedata
+    return _letter_base(w[0])
 
-    c = w[0]
+
+@functools.lru_cache(maxsize=1024)
+def _letter_base(c: str) -> str:
+    """The base letter of a character, upper case ("ở" → "O", "đ" → "D")."""
     if c in "đĐ":
         return "D"
     return unicodedata.normalize("NFD", c)[0].upper()
@@ -595,6 +710,7 @@ def _doc_type_words() -> tuple:
     return tuple(sorted(w for w in words if w))
 
 
+@functools.lru_cache(maxsize=1024)
 def _alias_ok(alias: str) -> bool:
     """A body alias must not name a document ("Chương trình", "Nghị định") nor be a complete body
     name of its own ("tỉnh ủy": expanding it everywhere would rename every mention)."""
@@ -745,6 +861,8 @@ def canonical_body(name: str, definitions: dict | None = None) -> str:
 # public API
 
 _CACHE: list = [None]  # (text, bodies, starts) of the last text, replaced whole (safe across threads)
+_CANON: dict[str, str] = {}  # surface text → canonical name without document definitions
+_CANON_MAX = 8192
 
 
 @functools.lru_cache(maxsize=4)
@@ -767,16 +885,74 @@ def find_bodies(text: str, parsed=None) -> list[Body]:
     spans = _with_alias_mentions(text, D, spans, [(a, defs[a]) for a in sorted(body_aliases)], phrases)
     out = []
     memo: dict[str, str] = {}
+    # a name that none of the document's own abbreviations occurs in has the same canonical
+    # form in every document: those are kept across documents (_CANON)
+    drx = _abbr_re(tuple(defs)) if defs else None
+    idx, ends = D.idx, D.ends
     for s, e in spans:
-        a, b = D.idx[s], D.ends[e - 1]
+        a, b = idx[s], ends[e - 1]
         t = text[a:b]
         c = memo.get(t)
         if c is None:
-            c = memo[t] = canonical_body(t, defs)
+            if drx is not None and drx.search(_ws(t)):
+                c = canonical_body(t, defs)
+            else:
+                c = _CANON.get(t)
+                if c is None:
+                    c = canonical_body(t)
+                    if len(_CANON) >= _CANON_MAX:
+                        _CANON.clear()
+                    _CANON[t] = c
+            memo[t] = c
         out.append(Body(text=t, start=a, end=b, canonical=c))
     _extend_short_names(out)
     _CACHE[0] = (text, out, [b.start for b in out])
     return list(out)
+
+
+class _Intervals:
+    """Character intervals [p, q), asked whether one covers an offset or overlaps a range."""
+
+    __slots__ = ("starts", "reach")
+
+    def __init__(self, intervals: list):
+        intervals = sorted(intervals)
+        self.starts = [p for p, _ in intervals]
+        # reach[k]: the furthest end among the first k + 1 intervals
+        self.reach = list(itertools.accumulate((q for _, q in intervals), max))
+
+    def covers(self, x: int) -> bool:
+        """Some interval has p <= x < q."""
+        k = bisect.bisect_right(self.starts, x)
+        return k > 0 and self.reach[k - 1] > x
+
+    def overlaps(self, x: int, y: int) -> bool:
+        """Some interval covers x, or starts in [x, y)."""
+        if self.covers(x):
+            return True
+        k = bisect.bisect_left(self.starts, x)
+        return k < len(self.starts) and self.starts[k] < y
+
+
+_WORDISH = re.compile(r"[\w&]")
+
+
+def _whole_word_at(text: str, a: str):
+    r"""Offsets of ``a`` in ``text`` not inside a word: what
+    ``re.finditer(rf"(?<![\w&]){re.escape(a)}(?![\w&])", text)`` finds, by ``str.find``."""
+    L = len(a)
+    if not L:
+        yield from (m.start() for m in re.finditer(r"(?<![\w&])(?![\w&])", text))
+        return
+    find = text.find
+    word = _WORDISH.match
+    x = find(a)
+    while x >= 0:
+        if (x == 0 or not word(text, x - 1)) and not word(text, x + L):
+            yield x
+            x = find(a, x + L)
+        else:
+            x = find(a, x + 1)
 
 
 def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list:
@@ -791,20 +967,20 @@ def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list
         if i < j:
             spans = [(s, e) for s, e in spans if e <= i or s >= j]
             extra.append((i, j))
-    taken = [(D.idx[s], D.ends[e - 1]) for s, e in spans + extra]
-    defs_at = [m.span() for m in _ALIAS_RE.finditer(text)] + [m.span() for m in _ABBR_RE.finditer(text)]
+    taken = _Intervals([(D.idx[s], D.ends[e - 1]) for s, e in spans + extra])
+    defs_at = _Intervals([m.span() for m in _ALIAS_RE.finditer(text)] + [m.span() for m in _ABBR_RE.finditer(text)])
     for a, full in aliases:
         rest = full[len(a):].split() if full.startswith(a) else []
         full_rx = re.compile(r"\s+".join(map(re.escape, full.split())) + r"(?![\w])")
-        for m in re.finditer(rf"(?<![\w&]){re.escape(a)}(?![\w&])", text):
-            x, y = m.span()
+        for x in _whole_word_at(text, a):
+            y = x + len(a)
             nxt = text[y:y + 40].split()
             if rest and nxt and nxt[0] == rest[0]:
                 fm = full_rx.match(text, x)
                 if not fm:
                     continue  # "Quỹ nhà ở địa phương" is not "Quỹ" = "Quỹ nhà ở quốc gia"
                 y = fm.end()  # the name written in full again
-            if any(p <= x < q or x <= p < y for p, q in taken) or any(p <= x < q for p, q in defs_at):
+            if taken.overlaps(x, y) or defs_at.covers(x):
                 continue
             i = bisect.bisect_left(D.idx, x)
             j = bisect.bisect_left(D.idx, y)
@@ -817,15 +993,27 @@ def _with_alias_mentions(text: str, D, spans: list, aliases, phrases=()) -> list
 
 def _extend_short_names(bodies: list[Body]) -> None:
     """ "Đảng ủy Khối" → "Đảng ủy Khối các cơ quan tỉnh" when the document names it in full elsewhere."""
-    cans = {b.canonical for b in bodies}
+    cans = sorted({b.canonical for b in bodies})  # the names that start with c + " " are a run
+    seen: dict[str, Optional[str]] = {}  # canonical → its one longer form, or None
     for b in bodies:
         c = b.canonical
+        if c in seen:
+            if seen[c] is not None:
+                b.canonical = seen[c]
+            continue
+        seen[c] = None
         last = c.rsplit(" ", 1)[-1]
         if not last[:1].isupper() or last.isupper():
             continue
-        longer = {x for x in cans if x.startswith(c + " ") and x[len(c) + 1:].split(" ", 1)[0] in _EXTENDERS}
+        pre = c + " "
+        longer = set()
+        for x in itertools.islice(cans, bisect.bisect_left(cans, pre), None):
+            if not x.startswith(pre):
+                break
+            if x[len(pre):].split(" ", 1)[0] in _EXTENDERS:
+                longer.add(x)
         if len(longer) == 1:
-            b.canonical = longer.pop()
+            b.canonical = seen[c] = longer.pop()
 
 
 def bodies_in(text: str, start: int, end: int, parsed=None) -> list[Body]:
