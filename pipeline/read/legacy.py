@@ -364,7 +364,8 @@ def repair_lines(text: str) -> tuple[str, int]:
     out = []
     fixed = 0
     for line in text.split("\n"):
-        if len(_LATIN1_HIGH.findall(line)) >= 3 and not _PRECOMPOSED_VI.search(line):
+        # the cheap test first: most lines hold a precomposed Vietnamese letter
+        if not _PRECOMPOSED_VI.search(line) and len(_LATIN1_HIGH.findall(line)) >= 3:
             base = vietnamese_score(line)
             best, best_score = None, base + 1
             for scheme in SCHEMES:
