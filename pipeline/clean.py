@@ -151,6 +151,69 @@ def _clutter_any():
     return any_line, any_head
 
 
+def _required_chars(pattern: str) -> frozenset:
+    """ASCII characters other than letters that every match of ``pattern`` holds (as a
+    literal that the match cannot skip): a line without one of them cannot match.  Only
+    ASCII non-letters are kept, characters that no other one matches under re.I."""
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+        from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+    except ImportError:  # pragma: no cover - older Pythons
+        return frozenset()
+
+    def seq(items) -> set:
+        out: set = set()
+        for op, av in items:
+            out |= item(op, av)
+        return out
+
+    def item(op, av) -> set:
+        if op is LITERAL:
+            c = chr(av)
+            return {c} if c.isascii() and not c.isalpha() else set()
+        if op is IN and len(av) == 1 and av[0][0] is LITERAL:
+            return item(LITERAL, av[0][1])
+        if op in (MAX_REPEAT, MIN_REPEAT):
+            lo, _, sub = av
+            return seq(sub) if lo >= 1 else set()
+        if op is SUBPATTERN:
+            return seq(av[-1])
+        if op is BRANCH:
+            alts = [seq(a) for a in av[1]]
+            return set.intersection(*alts) if alts else set()
+        return set()  # anything else (classes, anchors, lookarounds): nothing required
+
+    try:
+        return frozenset(seq(sre_parse.parse(pattern, re.I)))
+    except Exception:  # pragma: no cover - the compiled pattern reports it
+        return frozenset()
+
+
+@functools.lru_cache(maxsize=1)
+def _clutter_split():
+    """The line patterns as one alternation per set of required characters present:
+    (the characters some pattern requires, {frozenset present: alternation of the patterns
+    whose required characters are all present}), built on demand (``_clutter_line``)."""
+    pats = data.load("clutter").get("lines", {}).get("patterns", [])
+    req = [(p, _required_chars(p)) for p in pats]
+    keys = tuple(sorted(set().union(*(r for _, r in req)))) if req else ()
+    return req, keys, {}
+
+
+def _clutter_line(ln: str):
+    """``_clutter_any()[0]``, the alternation of every line pattern, or the same
+    alternation without the patterns that need a character ``ln`` does not hold (a
+    ``fullmatch`` of both says the same)."""
+    req, keys, cache = _clutter_split()
+    present = frozenset(c for c in keys if c in ln)
+    rx = cache.get(present)
+    if rx is None:
+        alts = [p for p, r in req if r <= present]
+        rx = re.compile("|".join(f"(?:{p})" for p in alts), re.I) if alts else re.compile(r"(?!)")
+        cache[present] = rx
+    return rx
+
+
 def _lines(text: str):
     """(start, end_without_newline, end_with_newline) of each line."""
     pos = 0
@@ -166,14 +229,14 @@ def _lines(text: str):
 
 def step_clutter(text: str) -> list[Edit]:
     line_pats, blocks = _clutter()
-    any_line, any_head = _clutter_any()
+    any_head = _clutter_any()[1]
     lines = list(_lines(text))
     drop = [False] * len(lines)
     for k, (s, e, _) in enumerate(lines):
         ln = text[s:e].strip()
         if not ln:
             continue
-        if any_line.fullmatch(ln):
+        if _clutter_line(ln).fullmatch(ln):
             drop[k] = True
             continue
         if not any_head.fullmatch(ln):
