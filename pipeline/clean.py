@@ -24,18 +24,49 @@ import bisect
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from pipeline import data
 
 Edit = tuple  # (start, end, replacement) in the step's input text
 
 
-@dataclass
 class Cleaned:
-    text: str
-    steps: list = field(default_factory=list)
-    offsets: list = field(default_factory=list, repr=False)  # clean index -> input index (len(text)+1 entries)
+    """The clean text, the names of the steps that changed it, and ``offsets``: clean
+    index -> input index (len(text)+1 entries), composed on first use from the edits
+    of each step (most callers never ask)."""
+
+    def __init__(self, text: str, steps: list | None = None, offsets: list | None = None,
+                 _replay: tuple | None = None):
+        self.text = text
+        self.steps = [] if steps is None else steps
+        self._offsets = offsets
+        self._replay = _replay  # (input length, [sorted edits of each step that changed the text])
+
+    @property
+    def offsets(self) -> list:
+        if self._offsets is None:
+            if self._replay is None:
+                self._offsets = []
+            else:
+                n, edit_lists = self._replay
+                off = list(range(n + 1))
+                for edits in edit_lists:
+                    off = _compose(edits, off)
+                self._offsets = off
+                self._replay = None
+        return self._offsets
+
+    @offsets.setter
+    def offsets(self, value: list) -> None:
+        self._offsets, self._replay = value, None
+
+    def __repr__(self) -> str:
+        return f"Cleaned(text={self.text!r}, steps={self.steps!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Cleaned):
+            return NotImplemented
+        return (self.text, self.steps, self.offsets) == (other.text, other.steps, other.offsets)
 
     def to_source(self, i: int) -> int:
         """Offset in the input text of clean-text offset ``i`` (0 <= i <= len(text))."""
@@ -68,23 +99,38 @@ def _apply(text: str, edits: list[Edit], offsets: list[int]) -> tuple[str, list[
     """Apply sorted, non-overlapping edits; compose the offset map."""
     if not edits:
         return text, offsets
+    return _apply_text(text, edits), _compose(edits, offsets)
+
+
+def _apply_text(text: str, edits: list[Edit]) -> str:
+    """``text`` with sorted edits applied (an edit that overlaps the one before is skipped)."""
     out: list[str] = []
-    new_off: list[int] = []
     pos = 0
     for start, end, rep in edits:
         if start < pos:
             continue  # overlapping edit: skip
         out.append(text[pos:start])
-        new_off.extend(offsets[pos:start])
         out.append(rep)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _compose(edits: list[Edit], offsets: list[int]) -> list[int]:
+    """The offset map of the text ``_apply_text`` makes, from the map of its input."""
+    new_off: list[int] = []
+    pos = 0
+    for start, end, rep in edits:
+        if start < pos:
+            continue  # overlapping edit: skip
+        new_off.extend(offsets[pos:start])
         if rep and len(rep) == end - start:
             new_off.extend(offsets[start:end])
         else:
             new_off.extend([offsets[start]] * len(rep))
         pos = end
-    out.append(text[pos:])
     new_off.extend(offsets[pos:])  # includes the end sentinel
-    return "".join(out), new_off
+    return new_off
 
 
 # ------------------------------------------------------------------ steps
@@ -405,13 +451,16 @@ DEFAULT_STEPS = tuple(STEPS)
 def clean(text: str, steps=DEFAULT_STEPS) -> Cleaned:
     """Run the named steps in order.  ``steps`` lists step names (see STEPS)
     or callables ``f(text) -> [(start, end, replacement), ...]``."""
-    offsets = list(range(len(text) + 1))
+    n = len(text)
     applied = []
+    edit_lists = []
     for st in steps:
         fn = STEPS[st] if isinstance(st, str) else st
         name = st if isinstance(st, str) else getattr(st, "__name__", "custom")
         edits = fn(text)
         if edits:
-            text, offsets = _apply(text, sorted(edits, key=lambda e: (e[0], e[1])), offsets)
+            edits = sorted(edits, key=lambda e: (e[0], e[1]))
+            text = _apply_text(text, edits)
+            edit_lists.append(edits)
             applied.append(name)
-    return Cleaned(text, applied, offsets)
+    return Cleaned(text, applied, _replay=(n, edit_lists))
