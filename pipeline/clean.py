@@ -237,9 +237,9 @@ def _required_chars(pattern: str) -> frozenset:
 
 @functools.lru_cache(maxsize=1)
 def _clutter_split():
-    """The line patterns as one alternation per set of required characters present:
-    (the characters some pattern requires, {frozenset present: alternation of the patterns
-    whose required characters are all present}), built on demand (``_clutter_line``)."""
+    """The line patterns with the characters each requires, the characters some pattern
+    requires, and {which of them a line holds (a tuple of bools): the alternation of the
+    patterns that need no other}, filled on demand (``_clutter_line``)."""
     pats = data.load("clutter").get("lines", {}).get("patterns", [])
     req = [(p, _required_chars(p)) for p in pats]
     keys = tuple(sorted(set().union(*(r for _, r in req)))) if req else ()
@@ -251,32 +251,36 @@ def _clutter_line(ln: str):
     alternation without the patterns that need a character ``ln`` does not hold (a
     ``fullmatch`` of both says the same)."""
     req, keys, cache = _clutter_split()
-    present = frozenset(c for c in keys if c in ln)
+    present = tuple(map(ln.__contains__, keys))
     rx = cache.get(present)
     if rx is None:
-        alts = [p for p, r in req if r <= present]
+        have = {c for c, p in zip(keys, present) if p}
+        alts = [p for p, r in req if r <= have]
         rx = re.compile("|".join(f"(?:{p})" for p in alts), re.I) if alts else re.compile(r"(?!)")
         cache[present] = rx
     return rx
 
 
-def _lines(text: str):
-    """(start, end_without_newline, end_with_newline) of each line."""
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """(start, end_without_newline, end_with_newline) of each line (the text after the
+    last line break is a line when it is not empty)."""
+    out = []
     pos = 0
-    n = len(text)
-    while pos < n:
-        e = text.find("\n", pos)
-        if e < 0:
-            yield pos, n, n
-            return
-        yield pos, e, e + 1
+    parts = text.split("\n")
+    last = parts.pop()
+    for ln in parts:
+        e = pos + len(ln)
+        out.append((pos, e, e + 1))
         pos = e + 1
+    if last:
+        out.append((pos, len(text), len(text)))
+    return out
 
 
 def step_clutter(text: str) -> list[Edit]:
     line_pats, blocks = _clutter()
     any_head = _clutter_any()[1]
-    lines = list(_lines(text))
+    lines = _lines(text)
     drop = [False] * len(lines)
     for k, (s, e, _) in enumerate(lines):
         ln = text[s:e].strip()
@@ -356,7 +360,7 @@ def step_dup_lines(text: str) -> list[Edit]:
         return []  # no line repeated on the next one
     edits = []
     prev = None
-    lines = list(_lines(text))
+    lines = _lines(text)
     for s, e, full in lines:
         ln = text[s:e].strip()
         if prev is not None and ln and ln == prev[0] and len(ln) >= 30 and " " in ln:
@@ -367,19 +371,25 @@ def step_dup_lines(text: str) -> list[Edit]:
 
 
 def step_strip_lines(text: str) -> list[Edit]:
+    if not text or (text[0] not in " \t" and text[-1] not in " \t" and "\n " not in text
+                    and "\n\t" not in text and " \n" not in text and "\t\n" not in text):
+        return []  # no line starts or ends with a space or a tab
     edits = []
-    for s, e, _ in _lines(text):
-        ln = text[s:e]
-        lead = len(ln) - len(ln.lstrip(" \t"))
-        if lead == len(ln):
-            if ln:
-                edits.append((s, e, ""))
-            continue
-        trail = len(ln) - len(ln.rstrip(" \t"))
-        if lead:
-            edits.append((s, s + lead, ""))
-        if trail:
-            edits.append((e - trail, e, ""))
+    pos = 0
+    for ln in text.split("\n"):
+        n = len(ln)
+        if n and (ln[0] in " \t" or ln[-1] in " \t"):
+            rest = ln.lstrip(" \t")
+            lead = n - len(rest)
+            if not rest:
+                edits.append((pos, pos + n, ""))
+            else:
+                trail = len(rest) - len(rest.rstrip(" \t"))
+                if lead:
+                    edits.append((pos, pos + lead, ""))
+                if trail:
+                    edits.append((pos + n - trail, pos + n, ""))
+        pos += n + 1
     return edits
 
 
@@ -412,14 +422,14 @@ def step_unwrap(text: str) -> list[Edit]:
     so offsets do not move)."""
     from pipeline.read._base import ITEM_START, SENTENCE_END
 
-    lines = list(_lines(text))
-    lens = sorted(e - s for s, e, _ in lines if text[s:e].strip())
+    lens = sorted(len(ln) for ln in text.split("\n") if ln.strip())
     if len(lens) < 10:
         return []
     width = lens[int(len(lens) * 0.9)]
     band = sum(1 for n in lens if 0.8 * width <= n <= 1.1 * width) / len(lens)
     if not (40 <= width <= 130 and band >= 0.4):
         return []
+    lines = _lines(text)
     edits = []
     for (s, e, full), (s2, e2, _) in zip(lines, lines[1:]):
         cur = text[s:e].rstrip()
