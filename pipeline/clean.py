@@ -238,25 +238,28 @@ def _required_chars(pattern: str) -> frozenset:
 @functools.lru_cache(maxsize=1)
 def _clutter_split():
     """The line patterns with the characters each requires, the characters some pattern
-    requires, and {which of them a line holds (a tuple of bools): the alternation of the
-    patterns that need no other}, filled on demand (``_clutter_line``)."""
+    requires, {which of them a line holds (a tuple of bools): the alternation of the
+    patterns that need no other} and {those patterns: their alternation}, filled on demand
+    (``_clutter_line``)."""
     pats = data.load("clutter").get("lines", {}).get("patterns", [])
     req = [(p, _required_chars(p)) for p in pats]
     keys = tuple(sorted(set().union(*(r for _, r in req)))) if req else ()
-    return req, keys, {}
+    return req, keys, {}, {}
 
 
 def _clutter_line(ln: str):
     """``_clutter_any()[0]``, the alternation of every line pattern, or the same
     alternation without the patterns that need a character ``ln`` does not hold (a
     ``fullmatch`` of both says the same)."""
-    req, keys, cache = _clutter_split()
+    req, keys, cache, compiled = _clutter_split()
     present = tuple(map(ln.__contains__, keys))
     rx = cache.get(present)
     if rx is None:
         have = {c for c, p in zip(keys, present) if p}
-        alts = [p for p, r in req if r <= have]
-        rx = re.compile("|".join(f"(?:{p})" for p in alts), re.I) if alts else re.compile(r"(?!)")
+        alts = tuple(p for p, r in req if r <= have)
+        rx = compiled.get(alts)  # another set of characters may let the same patterns in
+        if rx is None:
+            rx = compiled[alts] = re.compile("|".join(f"(?:{p})" for p in alts), re.I) if alts else re.compile(r"(?!)")
         cache[present] = rx
     return rx
 
