@@ -285,15 +285,18 @@ def step_clutter(text: str) -> list[Edit]:
     any_head = _clutter_any()[1]
     lines = _lines(text)
     drop = [False] * len(lines)
-    for k, (s, e, _) in enumerate(lines):
-        ln = text[s:e].strip()
+    _, keys, cache, _ = _clutter_split()
+    for k, raw in enumerate(text.split("\n")):  # raw: the text of lines[k]
+        ln = raw.strip()
         if not ln:
             continue
-        if _clutter_line(ln).fullmatch(ln):
+        rx = cache.get(tuple(map(ln.__contains__, keys))) or _clutter_line(ln)
+        if rx.fullmatch(ln):
             drop[k] = True
             continue
         if not any_head.fullmatch(ln):
             continue
+        s = lines[k][0]
         for head, follow, max_follow, min_pos, to_end in blocks:
             if head.fullmatch(ln) and s >= min_pos * len(text):
                 if to_end and not _runs_to_end(text, lines, k + 1, follow, max_follow, line_pats, blocks):
