@@ -169,7 +169,12 @@ def step_line_endings(text: str) -> list[Edit]:
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\u00a0\u202f\u2007]")
 
 
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u202f\u2007"  # what _INVISIBLE matches
+
+
 def step_invisible(text: str) -> list[Edit]:
+    if not any(c in text for c in _INVISIBLE_CHARS):
+        return []
     return [(m.start(), m.end(), " " if m.group(0) in "\u00a0\u202f\u2007" else "")
             for m in _INVISIBLE.finditer(text)]
 
@@ -353,7 +358,24 @@ _MD = re.compile(r"(?<![*\\])\*\*(?=[^\W_])|(?<=[^\W_]|[.,;:!?)”\"])\*\*(?!\*)
 def step_markdown(text: str) -> list[Edit]:
     if "**" not in text and "__" not in text:
         return []
-    return [(m.start(), m.end(), "") for m in _MD.finditer(text)]
+    # every match is a "**" or "__": try _MD only where one starts (overlapping ones too),
+    # left to right and past each match, as finditer does
+    starts = []
+    for mark in ("**", "__"):
+        i = text.find(mark)
+        while i >= 0:
+            starts.append(i)
+            i = text.find(mark, i + 1)
+    edits = []
+    pos = 0
+    for i in sorted(starts):
+        if i < pos:
+            continue
+        m = _MD.match(text, i)
+        if m:
+            edits.append((m.start(), m.end(), ""))
+            pos = m.end()
+    return edits
 
 
 def step_dup_lines(text: str) -> list[Edit]:
