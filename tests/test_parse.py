@@ -291,6 +291,8 @@ def test_case_model_scan_agrees_with_word_list():
              "tỉnh-thành", "ubnd", "chỉ", "đạo", "xã", "ban×", "_ban", "an"}
 
     def state(m):
+        for w in vocab:
+            m._look(w)  # a word is looked for when first asked about
         return {w: m._context(w) for w in m.occ}, m.caps
 
     lazy = _CaseModel(text, vocab)

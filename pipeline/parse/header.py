@@ -176,28 +176,39 @@ class _CaseModel:
 
     def __init__(self, text: str, vocab: set[str]):
         """Note where ``text`` spells each word of ``vocab`` (lower-case) in mixed case; the
-        spellings are counted, in their context, only for the words asked about (``spell``)."""
+        spellings are counted, in their context, only for the words asked about (``spell``).
+        A word is looked for in the text when first asked about (``_look``): what is found
+        for one word does not depend on the others."""
         # word -> (spelling, word before, word after) of each occurrence counted (None: no
         # word before / after); the context words lower-cased on first use (``_context``)
         self.occ: dict[str, list[tuple]] = {}
         self._lowered_occ: dict[str, list[tuple]] = {}
         self.caps: set[str] = set()  # acronyms: all-caps words in mixed-case context
+        self._text = text
+        self._pending: set[str] = set()  # words of vocab not looked for yet
+        self._low = None
         if not vocab:
             return
-        low = _lowered(text)
-        if low is None:
+        self._low = _lowered(text)
+        if self._low is None:
             self._from_tokens(text, vocab)
             return
-        low_text, rev, scanned = low
-        for w in vocab:
-            r = scanned.get(w)
-            if r is None:
-                r = scanned[w] = self._scan(text, low_text, rev, w)
-            occ, caps = r
-            if occ:
-                self.occ[w] = occ
-            if caps:
-                self.caps.add(w)
+        self._pending = set(vocab)
+
+    def _look(self, w: str) -> None:
+        """Look for ``w`` in the text if it is a word of the vocabulary not looked for yet."""
+        if w not in self._pending:
+            return
+        self._pending.discard(w)
+        low_text, rev, scanned = self._low
+        r = scanned.get(w)
+        if r is None:
+            r = scanned[w] = self._scan(self._text, low_text, rev, w)
+        occ, caps = r
+        if occ:
+            self.occ[w] = occ
+        if caps:
+            self.caps.add(w)
 
     @classmethod
     def _scan(cls, text: str, low: str, rev: str, w: str) -> tuple[list, bool]:
@@ -305,6 +316,7 @@ class _CaseModel:
             return words[i].upper()
         prev = words[i - 1].lower() if i > 0 else None
         nxt = words[i + 1].lower() if i < len(words) - 1 else None
+        self._look(w)
         if w in self.occ:
             for p, q in ((prev, nxt), (prev, _ANY), (_ANY, nxt)):
                 if p is None or q is None:
