@@ -441,6 +441,11 @@ def _extend_right(s: str, m: _M) -> None:
     m.end = pos
 
 
+# where a title after a mention stops (the closing quote: any one if the title opens with a quote)
+_TITLE_STOPS = [re.compile(rx) for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”]", r",[ \t]+(?=[A-ZĐ])")]
+_TITLE_STOPS_QUOTED = [re.compile(rx) for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”\"]", r",[ \t]+(?=[A-ZĐ])")]
+
+
 def _title_after(s: str, pos: int) -> tuple[Optional[str], int]:
     t = _TITLE_LEAD_RE.match(s, pos)
     if not t:
@@ -448,8 +453,8 @@ def _title_after(s: str, pos: int) -> tuple[Optional[str], int]:
     start = t.end()
     quoted = s[t.start():t.end()].rstrip().endswith(("“", '"'))
     stop = len(s)
-    for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”\"]" if quoted else r"[”]", r",[ \t]+(?=[A-ZĐ])"):
-        mm = re.compile(rx).search(s, start, min(len(s), start + 300))
+    for rx in _TITLE_STOPS_QUOTED if quoted else _TITLE_STOPS:
+        mm = rx.search(s, start, min(len(s), start + 300))
         if mm:
             stop = min(stop, mm.start())
     stop = min(stop, start + 300)
