@@ -92,8 +92,8 @@ def _is_upper(s: str) -> bool:
     head = s[:24]
     if head != head.upper() and len(s) > 24 and not _is_upper(head):
         return False  # a mixed-case start: not a heading (cheap rejection for long lines)
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = list(filter(str.isalpha, s))
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 def canonical_header_symbol(raw: str) -> tuple[str | None, str | None, str | None]:
