@@ -24,18 +24,49 @@ import bisect
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from pipeline import data
 
 Edit = tuple  # (start, end, replacement) in the step's input text
 
 
-@dataclass
 class Cleaned:
-    text: str
-    steps: list = field(default_factory=list)
-    offsets: list = field(default_factory=list, repr=False)  # clean index -> input index (len(text)+1 entries)
+    """The clean text, the names of the steps that changed it, and ``offsets``: clean
+    index -> input index (len(text)+1 entries), composed on first use from the edits
+    of each step (most callers never ask)."""
+
+    def __init__(self, text: str, steps: list | None = None, offsets: list | None = None,
+                 _replay: tuple | None = None):
+        self.text = text
+        self.steps = [] if steps is None else steps
+        self._offsets = offsets
+        self._replay = _replay  # (input length, [sorted edits of each step that changed the text])
+
+    @property
+    def offsets(self) -> list:
+        if self._offsets is None:
+            if self._replay is None:
+                self._offsets = []
+            else:
+                n, edit_lists = self._replay
+                off = list(range(n + 1))
+                for edits in edit_lists:
+                    off = _compose(edits, off)
+                self._offsets = off
+                self._replay = None
+        return self._offsets
+
+    @offsets.setter
+    def offsets(self, value: list) -> None:
+        self._offsets, self._replay = value, None
+
+    def __repr__(self) -> str:
+        return f"Cleaned(text={self.text!r}, steps={self.steps!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Cleaned):
+            return NotImplemented
+        return (self.text, self.steps, self.offsets) == (other.text, other.steps, other.offsets)
 
     def to_source(self, i: int) -> int:
         """Offset in the input text of clean-text offset ``i`` (0 <= i <= len(text))."""
@@ -68,23 +99,38 @@ def _apply(text: str, edits: list[Edit], offsets: list[int]) -> tuple[str, list[
     """Apply sorted, non-overlapping edits; compose the offset map."""
     if not edits:
         return text, offsets
+    return _apply_text(text, edits), _compose(edits, offsets)
+
+
+def _apply_text(text: str, edits: list[Edit]) -> str:
+    """``text`` with sorted edits applied (an edit that overlaps the one before is skipped)."""
     out: list[str] = []
-    new_off: list[int] = []
     pos = 0
     for start, end, rep in edits:
         if start < pos:
             continue  # overlapping edit: skip
         out.append(text[pos:start])
-        new_off.extend(offsets[pos:start])
         out.append(rep)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _compose(edits: list[Edit], offsets: list[int]) -> list[int]:
+    """The offset map of the text ``_apply_text`` makes, from the map of its input."""
+    new_off: list[int] = []
+    pos = 0
+    for start, end, rep in edits:
+        if start < pos:
+            continue  # overlapping edit: skip
+        new_off.extend(offsets[pos:start])
         if rep and len(rep) == end - start:
             new_off.extend(offsets[start:end])
         else:
             new_off.extend([offsets[start]] * len(rep))
         pos = end
-    out.append(text[pos:])
     new_off.extend(offsets[pos:])  # includes the end sentinel
-    return "".join(out), new_off
+    return new_off
 
 
 # ------------------------------------------------------------------ steps
@@ -123,7 +169,12 @@ def step_line_endings(text: str) -> list[Edit]:
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\u00a0\u202f\u2007]")
 
 
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u202f\u2007"  # what _INVISIBLE matches
+
+
 def step_invisible(text: str) -> list[Edit]:
+    if not any(c in text for c in _INVISIBLE_CHARS):
+        return []
     return [(m.start(), m.end(), " " if m.group(0) in "\u00a0\u202f\u2007" else "")
             for m in _INVISIBLE.finditer(text)]
 
@@ -151,33 +202,106 @@ def _clutter_any():
     return any_line, any_head
 
 
-def _lines(text: str):
-    """(start, end_without_newline, end_with_newline) of each line."""
+def _required_chars(pattern: str) -> frozenset:
+    """ASCII characters other than letters that every match of ``pattern`` holds (as a
+    literal that the match cannot skip): a line without one of them cannot match.  Only
+    ASCII non-letters are kept, characters that no other one matches under re.I."""
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+        from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+    except ImportError:  # pragma: no cover - older Pythons
+        return frozenset()
+
+    def seq(items) -> set:
+        out: set = set()
+        for op, av in items:
+            out |= item(op, av)
+        return out
+
+    def item(op, av) -> set:
+        if op is LITERAL:
+            c = chr(av)
+            return {c} if c.isascii() and not c.isalpha() else set()
+        if op is IN and len(av) == 1 and av[0][0] is LITERAL:
+            return item(LITERAL, av[0][1])
+        if op in (MAX_REPEAT, MIN_REPEAT):
+            lo, _, sub = av
+            return seq(sub) if lo >= 1 else set()
+        if op is SUBPATTERN:
+            return seq(av[-1])
+        if op is BRANCH:
+            alts = [seq(a) for a in av[1]]
+            return set.intersection(*alts) if alts else set()
+        return set()  # anything else (classes, anchors, lookarounds): nothing required
+
+    try:
+        return frozenset(seq(sre_parse.parse(pattern, re.I)))
+    except Exception:  # pragma: no cover - the compiled pattern reports it
+        return frozenset()
+
+
+@functools.lru_cache(maxsize=1)
+def _clutter_split():
+    """The line patterns with the characters each requires, the characters some pattern
+    requires, {which of them a line holds (a tuple of bools): the alternation of the
+    patterns that need no other} and {those patterns: their alternation}, filled on demand
+    (``_clutter_line``)."""
+    pats = data.load("clutter").get("lines", {}).get("patterns", [])
+    req = [(p, _required_chars(p)) for p in pats]
+    keys = tuple(sorted(set().union(*(r for _, r in req)))) if req else ()
+    return req, keys, {}, {}
+
+
+def _clutter_line(ln: str):
+    """``_clutter_any()[0]``, the alternation of every line pattern, or the same
+    alternation without the patterns that need a character ``ln`` does not hold (a
+    ``fullmatch`` of both says the same)."""
+    req, keys, cache, compiled = _clutter_split()
+    present = tuple(map(ln.__contains__, keys))
+    rx = cache.get(present)
+    if rx is None:
+        have = {c for c, p in zip(keys, present) if p}
+        alts = tuple(p for p, r in req if r <= have)
+        rx = compiled.get(alts)  # another set of characters may let the same patterns in
+        if rx is None:
+            rx = compiled[alts] = re.compile("|".join(f"(?:{p})" for p in alts), re.I) if alts else re.compile(r"(?!)")
+        cache[present] = rx
+    return rx
+
+
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """(start, end_without_newline, end_with_newline) of each line (the text after the
+    last line break is a line when it is not empty)."""
+    out = []
     pos = 0
-    n = len(text)
-    while pos < n:
-        e = text.find("\n", pos)
-        if e < 0:
-            yield pos, n, n
-            return
-        yield pos, e, e + 1
+    parts = text.split("\n")
+    last = parts.pop()
+    for ln in parts:
+        e = pos + len(ln)
+        out.append((pos, e, e + 1))
         pos = e + 1
+    if last:
+        out.append((pos, len(text), len(text)))
+    return out
 
 
 def step_clutter(text: str) -> list[Edit]:
     line_pats, blocks = _clutter()
-    any_line, any_head = _clutter_any()
-    lines = list(_lines(text))
+    any_head = _clutter_any()[1]
+    lines = _lines(text)
     drop = [False] * len(lines)
-    for k, (s, e, _) in enumerate(lines):
-        ln = text[s:e].strip()
+    _, keys, cache, _ = _clutter_split()
+    for k, raw in enumerate(text.split("\n")):  # raw: the text of lines[k]
+        ln = raw.strip()
         if not ln:
             continue
-        if any_line.fullmatch(ln):
+        rx = cache.get(tuple(map(ln.__contains__, keys))) or _clutter_line(ln)
+        if rx.fullmatch(ln):
             drop[k] = True
             continue
         if not any_head.fullmatch(ln):
             continue
+        s = lines[k][0]
         for head, follow, max_follow, min_pos, to_end in blocks:
             if head.fullmatch(ln) and s >= min_pos * len(text):
                 if to_end and not _runs_to_end(text, lines, k + 1, follow, max_follow, line_pats, blocks):
@@ -234,7 +358,24 @@ _MD = re.compile(r"(?<![*\\])\*\*(?=[^\W_])|(?<=[^\W_]|[.,;:!?)”\"])\*\*(?!\*)
 def step_markdown(text: str) -> list[Edit]:
     if "**" not in text and "__" not in text:
         return []
-    return [(m.start(), m.end(), "") for m in _MD.finditer(text)]
+    # every match is a "**" or "__": try _MD only where one starts (overlapping ones too),
+    # left to right and past each match, as finditer does
+    starts = []
+    for mark in ("**", "__"):
+        i = text.find(mark)
+        while i >= 0:
+            starts.append(i)
+            i = text.find(mark, i + 1)
+    edits = []
+    pos = 0
+    for i in sorted(starts):
+        if i < pos:
+            continue
+        m = _MD.match(text, i)
+        if m:
+            edits.append((m.start(), m.end(), ""))
+            pos = m.end()
+    return edits
 
 
 def step_dup_lines(text: str) -> list[Edit]:
@@ -247,7 +388,7 @@ def step_dup_lines(text: str) -> list[Edit]:
         return []  # no line repeated on the next one
     edits = []
     prev = None
-    lines = list(_lines(text))
+    lines = _lines(text)
     for s, e, full in lines:
         ln = text[s:e].strip()
         if prev is not None and ln and ln == prev[0] and len(ln) >= 30 and " " in ln:
@@ -258,19 +399,25 @@ def step_dup_lines(text: str) -> list[Edit]:
 
 
 def step_strip_lines(text: str) -> list[Edit]:
+    if not text or (text[0] not in " \t" and text[-1] not in " \t" and "\n " not in text
+                    and "\n\t" not in text and " \n" not in text and "\t\n" not in text):
+        return []  # no line starts or ends with a space or a tab
     edits = []
-    for s, e, _ in _lines(text):
-        ln = text[s:e]
-        lead = len(ln) - len(ln.lstrip(" \t"))
-        if lead == len(ln):
-            if ln:
-                edits.append((s, e, ""))
-            continue
-        trail = len(ln) - len(ln.rstrip(" \t"))
-        if lead:
-            edits.append((s, s + lead, ""))
-        if trail:
-            edits.append((e - trail, e, ""))
+    pos = 0
+    for ln in text.split("\n"):
+        n = len(ln)
+        if n and (ln[0] in " \t" or ln[-1] in " \t"):
+            rest = ln.lstrip(" \t")
+            lead = n - len(rest)
+            if not rest:
+                edits.append((pos, pos + n, ""))
+            else:
+                trail = len(rest) - len(rest.rstrip(" \t"))
+                if lead:
+                    edits.append((pos, pos + lead, ""))
+                if trail:
+                    edits.append((pos + n - trail, pos + n, ""))
+        pos += n + 1
     return edits
 
 
@@ -303,14 +450,14 @@ def step_unwrap(text: str) -> list[Edit]:
     so offsets do not move)."""
     from pipeline.read._base import ITEM_START, SENTENCE_END
 
-    lines = list(_lines(text))
-    lens = sorted(e - s for s, e, _ in lines if text[s:e].strip())
+    lens = sorted(len(ln) for ln in text.split("\n") if ln.strip())
     if len(lens) < 10:
         return []
     width = lens[int(len(lens) * 0.9)]
     band = sum(1 for n in lens if 0.8 * width <= n <= 1.1 * width) / len(lens)
     if not (40 <= width <= 130 and band >= 0.4):
         return []
+    lines = _lines(text)
     edits = []
     for (s, e, full), (s2, e2, _) in zip(lines, lines[1:]):
         cur = text[s:e].rstrip()
@@ -342,13 +489,16 @@ DEFAULT_STEPS = tuple(STEPS)
 def clean(text: str, steps=DEFAULT_STEPS) -> Cleaned:
     """Run the named steps in order.  ``steps`` lists step names (see STEPS)
     or callables ``f(text) -> [(start, end, replacement), ...]``."""
-    offsets = list(range(len(text) + 1))
+    n = len(text)
     applied = []
+    edit_lists = []
     for st in steps:
         fn = STEPS[st] if isinstance(st, str) else st
         name = st if isinstance(st, str) else getattr(st, "__name__", "custom")
         edits = fn(text)
         if edits:
-            text, offsets = _apply(text, sorted(edits, key=lambda e: (e[0], e[1])), offsets)
+            edits = sorted(edits, key=lambda e: (e[0], e[1]))
+            text = _apply_text(text, edits)
+            edit_lists.append(edits)
             applied.append(name)
-    return Cleaned(text, applied, offsets)
+    return Cleaned(text, applied, _replay=(n, edit_lists))

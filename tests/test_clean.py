@@ -124,3 +124,29 @@ def test_unwrap_rejoins_hard_wrapped_text():
     assert "unwrap" in c.steps and len(c.text) == len(wrapped)
     # a text with long paragraph lines is left alone
     assert clean(R.SAMPLE, steps=["unwrap"]).text == R.SAMPLE
+
+
+def test_required_chars_of_a_pattern():
+    from pipeline.clean import _required_chars
+
+    assert _required_chars(r"tags?\s*:.{0,300}") == {":"}
+    assert _required_chars(r"(ngày đăng|cập nhật)\s*:?") == {" "}
+    assert _required_chars(r"(a:|b:)x") == {":"}
+    assert _required_chars(r"(a:|b)x") == set()
+    assert _required_chars(r"x(:\d)?|y") == set()
+    assert _required_chars(r"(?x) a \: b") == {":"}  # verbose: the blanks are not literals
+    assert _required_chars(r"a(/\s*b){1,3}") == {"/"}
+    assert _required_chars(r"a(/\s*b){0,3}") == set()
+
+
+def test_clutter_line_alternation_agrees_with_all_patterns():
+    """A line pattern left out for a line that lacks a character it needs never matched it."""
+    from pipeline.clean import _clutter_any, _clutter_line
+
+    lines = ["Ảnh: Nguyễn Văn A", "Tags: a, b", "Lượt xem: 1.234", "« 1 2 3 4 »", "1 3 4", "Trang 1/5",
+             "Trang 1 5", "Thứ Tư, 17/01/2024, 01:48 [GMT+7]", "17/01/2024 01:48", "Ngày đăng: 12/3/2024",
+             "Đang online: 12", "• Đang truy cập : 5", "Bình luận (3)", "Chia sẻ bài viết: x",
+             "Trang chủ | Tin tức", "Điều 1. Phạm vi điều chỉnh", "ảnh hưởng: lớn", "Banner", "in bài"]
+    every = _clutter_any()[0]
+    for ln in lines:
+        assert bool(_clutter_line(ln).fullmatch(ln)) == bool(every.fullmatch(ln)), ln

@@ -277,3 +277,26 @@ def test_nhu_dieu_is_not_a_recipient():
 def test_locality_is_a_proper_name_even_when_the_body_never_writes_it(place_line, issuer):
     text = f"ỦY BAN NHÂN DÂN\n{place_line}\n-------\n\nSố: 5/KH-UBND\n\nNơi A, ngày 01 tháng 02 năm 2026\n\nKẾ HOẠCH\nVỀ VIỆC X\n\nNội dung.\n"
     assert parse(text).document.issuer == issuer
+
+
+def test_case_model_scan_agrees_with_word_list():
+    """The case model finds a word's occurrences with str.find on the lower-cased text; it
+    must see exactly the words that _WORD_RE.findall splits the text into."""
+    from pipeline.parse.header import _CaseModel
+
+    text = ("ỦY BAN NHÂN DÂN TỈNH BẮC NINH\nỦy ban nhân dân tỉnh Bắc Ninh giao Sở Y tế; ủy-ban "
+            "a-b/c --b b-- /b/ QĐ-TTg 1899/QĐ-TTg, 1899/qđ-ttg tỉnh-thành UBND tỉnh, Ban Chỉ đạo "
+            "ban chỉ đạo BAN CHỈ ĐẠO xã, phường; ×ban ban× _ban b_an")
+    vocab = {"ủy", "ban", "nhân", "dân", "tỉnh", "bắc", "ninh", "b", "a-b/c", "qđ-ttg", "1899/qđ-ttg",
+             "tỉnh-thành", "ubnd", "chỉ", "đạo", "xã", "ban×", "_ban", "an"}
+
+    def state(m):
+        for w in vocab:
+            m._look(w)  # a word is looked for when first asked about
+        return {w: m._context(w) for w in m.occ}, m.caps
+
+    lazy = _CaseModel(text, vocab)
+    listed = _CaseModel(text, set())
+    listed._from_tokens(text, vocab)
+    assert state(lazy) == state(listed)
+    assert lazy.occ["ban"] and "ubnd" in lazy.caps

@@ -404,3 +404,25 @@ def test_gold_dev_set():
         pytest.skip("no gold texts")
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.9
+
+
+def test_titled_mentions_anchored_scan_same_as_full_scan(monkeypatch):
+    """A cited document named again by type word + title is looked for only where a type word
+    starts; the mentions are those a scan of the whole text finds, whatever the case or the
+    spacing, and a text with a dotless i is scanned whole."""
+    from pipeline.find import references as R
+
+    title = "triển khai các nhiệm vụ trọng tâm năm 2025"
+    base = (f"Căn cứ Chỉ thị số 05/CT-UBND ngày 10/01/2025 của UBND tỉnh {title}.\n"
+            f"Tiếp tục thực hiện Chỉ thị {title}; CHỈ   THỊ\n{title.upper()} và chỉ thị {title}x, "
+            f"xChỉ thị {title}, Chỉ\tthị  {title}.\n")
+    texts = [base, base + "chı thị " + title, base.replace("Tiếp", "İ Tiếp")]
+
+    def titled(text):
+        return [(r.start, r.end, r.symbol) for r in find_references(text) if r.symbol]
+
+    fast = [titled(t) for t in texts]
+    monkeypatch.setattr(R, "_EXTRA_CASES", None)
+    monkeypatch.setattr(R, "_TYPE_ANCHORS", {})
+    assert [titled(t) for t in texts] == fast
+    assert len(fast[0]) >= 4

@@ -204,8 +204,15 @@ _SYM_RE = re.compile(
     r")(?![\w/]|-\w)"
 )
 
-# numbers followed by a separator: where a symbol may start (a fast scan)
-_CAND_RE = re.compile(r"\d+(?:\.\d+)?[a-zA-Zđ]?[ \t]*\n?[ \t]*[-/]")
+# numbers followed by a separator: where a symbol may start (a fast scan).  The quantifiers are
+# possessive: giving a digit or a blank back can never lead to a match (what follows a digit run
+# must be ".", a letter, a blank or the separator; blanks given back by the first run are taken
+# again by the second), so the matches are those of r"\d+(?:\.\d+)?[a-zA-Zđ]?[ \t]*\n?[ \t]*[-/]",
+# found without backtracking.
+try:
+    _CAND_RE = re.compile(r"\d++(?:\.\d++)?[a-zA-Zđ]?[ \t]*+\n?[ \t]*+[-/]")
+except re.error:  # Python < 3.11: no possessive quantifiers
+    _CAND_RE = re.compile(r"\d+(?:\.\d+)?[a-zA-Zđ]?[ \t]*\n?[ \t]*[-/]")
 
 
 def _sym_iter(s: str):
@@ -434,6 +441,11 @@ def _extend_right(s: str, m: _M) -> None:
     m.end = pos
 
 
+# where a title after a mention stops (the closing quote: any one if the title opens with a quote)
+_TITLE_STOPS = [re.compile(rx) for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”]", r",[ \t]+(?=[A-ZĐ])")]
+_TITLE_STOPS_QUOTED = [re.compile(rx) for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”\"]", r",[ \t]+(?=[A-ZĐ])")]
+
+
 def _title_after(s: str, pos: int) -> tuple[Optional[str], int]:
     t = _TITLE_LEAD_RE.match(s, pos)
     if not t:
@@ -441,8 +453,8 @@ def _title_after(s: str, pos: int) -> tuple[Optional[str], int]:
     start = t.end()
     quoted = s[t.start():t.end()].rstrip().endswith(("“", '"'))
     stop = len(s)
-    for rx in (r"[;\n]", r"\.(?:\s|$)", r"\(", r"[”\"]" if quoted else r"[”]", r",[ \t]+(?=[A-ZĐ])"):
-        mm = re.compile(rx).search(s, start, min(len(s), start + 300))
+    for rx in _TITLE_STOPS_QUOTED if quoted else _TITLE_STOPS:
+        mm = rx.search(s, start, min(len(s), start + 300))
         if mm:
             stop = min(stop, mm.start())
     stop = min(stop, start + 300)
@@ -774,6 +786,33 @@ def _phrase_mentions(s: str, fulls: list[_M]) -> list[_M]:
     return out
 
 
+try:  # the characters that re.IGNORECASE matches to a letter besides its case forms
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover - another Python: no anchoring, the plain scan
+    _EXTRA_CASES = None
+_TYPE_ANCHORS: dict[str, Optional[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+
+
+def _type_anchors(words_of_type: list[str], doc_type: str):
+    """(the first words of ``words_of_type`` lower-cased, the characters that re.I would also
+    match to one of their letters): every match of a case-insensitive alternation of these
+    type words starts where the lower-cased text holds one of the first words, unless the
+    lower-cased text holds one of those characters.  None when a letter lower-cases to more
+    than one character or this Python's re tables are not at hand."""
+    if doc_type in _TYPE_ANCHORS:
+        return _TYPE_ANCHORS[doc_type]
+    out = None
+    if _EXTRA_CASES is not None:
+        firsts = {w.split()[0].lower() for w in words_of_type if w.split()}
+        chars = {c for f in firsts for c in f}
+        if firsts and all(len(c) == 1 and len(c.lower()) == 1 and c != "İ" for c in chars) and \
+                all(w.split() for w in words_of_type):
+            extra = {chr(x) for c in chars for x in _EXTRA_CASES.get(ord(c), ())}
+            out = (tuple(sorted(firsts)), tuple(sorted(extra)))
+    _TYPE_ANCHORS[doc_type] = out
+    return out
+
+
 def _titled_mentions(s: str, fulls: list[_M]) -> list[_M]:
     """A cited document named again by type word + its title."""
     out = []
@@ -798,7 +837,28 @@ def _titled_mentions(s: str, fulls: list[_M]) -> list[_M]:
             continue  # the title occurs only where it is given
         rx = re.compile(r"(?<!\w)(?:" + _alt(words_of_type) + r")\s+" + r"\s+".join(map(re.escape, words)) +
                         r"(?!\w)", re.I)
-        for m in rx.finditer(s):
+        anchors = _type_anchors(words_of_type, f.doc_type)
+        if anchors is not None and len(low) == len(s) and "İ" not in s and not any(c in low for c in anchors[1]):
+            # what rx.finditer finds, tried only where a type word starts: a match starts with
+            # one, and every letter of it lower-cases to the letter of the word (``anchors``)
+            starts = []
+            for a in anchors[0]:
+                i = low.find(a)
+                while i >= 0:
+                    starts.append(i)
+                    i = low.find(a, i + 1)
+            found = []
+            pos = 0
+            for i in sorted(set(starts)):
+                if i < pos:
+                    continue
+                m = rx.match(s, i)
+                if m:
+                    found.append(m)
+                    pos = m.end()
+        else:
+            found = rx.finditer(s)
+        for m in found:
             out.append(_M(m.start(), m.end(), "titled", doc_type=f.doc_type, symbol=f.symbol, number=f.number,
                           year=f.year))
     return out

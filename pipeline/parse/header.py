@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import compress
 
 from pipeline import data
 from pipeline.dates import DATE_RE, parse_date_text
@@ -93,8 +92,8 @@ def _is_upper(s: str) -> bool:
     head = s[:24]
     if head != head.upper() and len(s) > 24 and not _is_upper(head):
         return False  # a mixed-case start: not a heading (cheap rejection for long lines)
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = list(filter(str.isalpha, s))
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 def canonical_header_symbol(raw: str) -> tuple[str | None, str | None, str | None]:
@@ -150,6 +149,24 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
 
 
 _ANY = object()  # a context position that may hold any word
+_LOWER: list = [None]  # (text, (text.lower(), text reversed, {word: its occurrences})) of the last text
+
+
+def _lowered(text: str) -> tuple | None:
+    """``text.lower()`` when it lower-cases character by character (same length, no final
+    sigma), so that a word of ``text`` lower-cases to the same span of it; ``text``
+    reversed (a word reversed is a word of the text reversed: _WORD_RE is symmetric); and
+    the occurrences of each word looked for so far (``_CaseModel._scan``).  None for a
+    text that does not lower-case character by character."""
+    c = _LOWER[0]
+    if c is not None and c[0] is text:
+        return c[1]
+    low = None
+    if "Σ" not in text:
+        low = text.lower()
+        low = (low, text[::-1], {}) if len(low) == len(text) else None
+    _LOWER[0] = (text, low)
+    return low
 
 
 class _CaseModel:
@@ -159,65 +176,137 @@ class _CaseModel:
 
     def __init__(self, text: str, vocab: set[str]):
         """Note where ``text`` spells each word of ``vocab`` (lower-case) in mixed case; the
-        spellings are counted, in their context, only for the words asked about (``spell``)."""
-        self.occ: dict[str, list[int]] = {}  # word -> token indices of the occurrences counted
+        spellings are counted, in their context, only for the words asked about (``spell``).
+        A word is looked for in the text when first asked about (``_look``): what is found
+        for one word does not depend on the others."""
+        # word -> (spelling, word before, word after) of each occurrence counted (None: no
+        # word before / after); the context words lower-cased on first use (``_context``)
+        self.occ: dict[str, list[tuple]] = {}
+        self._lowered_occ: dict[str, list[tuple]] = {}
         self.caps: set[str] = set()  # acronyms: all-caps words in mixed-case context
-        self._toks: list[str] = []
-        self._lows: list[str] = []
+        self._text = text
+        self._pending: set[str] = set()  # words of vocab not looked for yet
+        self._low = None
         if not vocab:
             return
+        self._low = _lowered(text)
+        if self._low is None:
+            self._from_tokens(text, vocab)
+            return
+        self._pending = set(vocab)
+
+    def _look(self, w: str) -> None:
+        """Look for ``w`` in the text if it is a word of the vocabulary not looked for yet."""
+        if w not in self._pending:
+            return
+        self._pending.discard(w)
+        low_text, rev, scanned = self._low
+        r = scanned.get(w)
+        if r is None:
+            r = scanned[w] = self._scan(self._text, low_text, rev, w)
+        occ, caps = r
+        if occ:
+            self.occ[w] = occ
+        if caps:
+            self.caps.add(w)
+
+    @classmethod
+    def _scan(cls, text: str, low: str, rev: str, w: str) -> tuple[list, bool]:
+        """(the occurrences counted, is ``w`` an acronym) from the occurrences of ``w`` as a
+        whole word of ``text``, in order, found in the lower-cased text ``low`` (a word is a
+        match of _WORD_RE, as findall splits the text; ``rev`` is the text reversed, where
+        the word before an offset is the next word)."""
+        word = _WORD_RE.match
+        search = _WORD_RE.search
+        per_word = cls._PER_WORD
+        occ: list = []
+        caps = False
+        n = len(w)
+        size = len(text)
+        pos = 0
+        while True:
+            s = low.find(w, pos)
+            if s < 0:
+                break
+            pos = s + 1
+            # a word starts at s: a word character not preceded by one, nor by "/" or "-"
+            # after one (that would join it to the word before)
+            if s > 0:
+                c = text[s - 1]
+                if c.isalnum() or c == "_" or "\u00c0" <= c <= "\u1ef9":
+                    continue
+                if c in "/-" and s > 1:
+                    c = text[s - 2]
+                    if c.isalnum() or c == "_" or "\u00c0" <= c <= "\u1ef9":
+                        continue
+            m = word(text, s)
+            if m is None or m.end() != s + n:
+                continue
+            t = m.group(0)
+            t_up = len(t) > 1 and t.isupper()
+            if t_up and caps:
+                continue  # an all-caps occurrence adds nothing once ``w`` is an acronym
+            pm = search(rev, size - s)
+            prev_t = pm.group(0)[::-1] if pm else None
+            nm = search(text, s + n)
+            next_t = nm.group(0) if nm else None
+            prev_up = prev_t is not None and len(prev_t) > 1 and prev_t.isupper()
+            next_up = next_t is not None and len(next_t) > 1 and next_t.isupper()
+            if t_up:
+                if not (prev_up or next_up):  # an acronym, not a word of a heading
+                    caps = True
+                continue
+            if prev_up and next_up:
+                continue
+            occ.append((t, prev_t, next_t))
+            if len(occ) >= per_word:
+                break
+        return occ, caps
+
+    def _from_tokens(self, text: str, vocab: set[str]) -> None:
+        """The same from the list of the words of ``text`` (a text that does not lower-case
+        character by character)."""
         toks, lows = _tokens(text)
-        self._toks, self._lows = toks, lows
+        last = len(toks) - 1
         occ = self.occ
+        lowered = self._lowered_occ
         per_word = self._PER_WORD
-        n = len(toks)
-        for i in self._hits(lows, vocab):
-            w = lows[i]
-            o = occ.get(w)
-            if o is not None and len(o) >= per_word:
+        done: set[str] = set()
+        for i, w in enumerate(lows):
+            if w not in vocab or w in done:
                 continue
             t = toks[i]
             prev_t = toks[i - 1] if i > 0 else None
-            next_t = toks[i + 1] if i < n - 1 else None
+            next_t = toks[i + 1] if i < last else None
             prev_up = bool(prev_t and len(prev_t) > 1 and prev_t.isupper())
             next_up = bool(next_t and len(next_t) > 1 and next_t.isupper())
             if t.isupper() and len(t) > 1:
-                if not (prev_up or next_up):  # an acronym, not a word of a heading
+                if not (prev_up or next_up):
                     self.caps.add(w)
                 continue
             if prev_up and next_up:
                 continue
-            if o is None:
-                occ[w] = [i]
-            else:
-                o.append(i)
+            occ.setdefault(w, []).append((t, prev_t, next_t))
+            lowered.setdefault(w, []).append((t, lows[i - 1] if i > 0 else None, lows[i + 1] if i < last else None))
+            if len(occ[w]) >= per_word:
+                done.add(w)
 
-    def _hits(self, lows: list[str], vocab: set[str]):
-        """Indices of the words of ``vocab`` in ``lows``, in order; a word stops being looked
-        for (from the next stretch of text on) once its occurrences are all counted."""
-        active = set(vocab)
-        n = len(lows)
-        occ = self.occ
-        per_word = self._PER_WORD
-        pos = 0
-        while pos < n and active:
-            end = min(n, pos + 2048)
-            yield from compress(range(pos, end), map(active.__contains__, lows[pos:end]))
-            active = {w for w in active if len(occ.get(w, ())) < per_word}
-            pos = end
+    def _context(self, w: str) -> list[tuple]:
+        """``occ[w]`` with the words before and after lower-cased."""
+        o = self._lowered_occ.get(w)
+        if o is None:
+            o = self._lowered_occ[w] = [(t, p and p.lower(), q and q.lower()) for t, p, q in self.occ.get(w, ())]
+        return o
 
     def _counts(self, w: str, prev, nxt) -> dict[str, int]:
         """Spelling -> count of ``w`` after ``prev`` and before ``nxt`` (``_ANY``: any word), in
         first-seen order (the most frequent wins, the first on a tie)."""
-        toks, lows = self._toks, self._lows
-        last = len(lows) - 1
         c: dict[str, int] = {}
-        for i in self.occ.get(w, ()):
-            if prev is not _ANY and (i == 0 or lows[i - 1] != prev):
+        for t, p, q in self._context(w):
+            if prev is not _ANY and p != prev:
                 continue
-            if nxt is not _ANY and (i == last or lows[i + 1] != nxt):
+            if nxt is not _ANY and q != nxt:
                 continue
-            t = toks[i]
             c[t] = c.get(t, 0) + 1
         return c
 
@@ -227,6 +316,7 @@ class _CaseModel:
             return words[i].upper()
         prev = words[i - 1].lower() if i > 0 else None
         nxt = words[i + 1].lower() if i < len(words) - 1 else None
+        self._look(w)
         if w in self.occ:
             for p, q in ((prev, nxt), (prev, _ANY), (_ANY, nxt)):
                 if p is None or q is None:

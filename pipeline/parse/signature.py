@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -51,8 +52,8 @@ def _lines(text: str, start: int):
 
 
 def _is_upper(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = list(filter(str.isalpha, s))
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 def is_person_name(s: str) -> bool:
@@ -64,14 +65,17 @@ def is_person_name(s: str) -> bool:
     return all(w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower()) for w in words)
 
 
+@functools.lru_cache(maxsize=1)
+def _capacity_prefixes() -> tuple[str, ...]:
+    return tuple(p.upper() for p in _tables()["capacity_prefixes"])
+
+
 def _capacity(line: str) -> str | None:
     s = line.strip().strip("*").strip()
-    if len(s) > 90 or not _is_upper(s):
+    # the prefix first: it rules out most lines more cheaply than the letter count
+    if len(s) > 90 or not s.upper().startswith(_capacity_prefixes()) or not _is_upper(s):
         return None
-    for p in _tables()["capacity_prefixes"]:
-        if s.upper().startswith(p.upper()):
-            return s
-    return None
+    return s
 
 
 def _is_noise(line: str) -> bool:

@@ -285,16 +285,14 @@ def _is_heading(text: str, sec: Section) -> bool:
         return True
     if sec.kind in ("dash", "plus", "bullet", "star") or line[-1] == ":":
         return False
-    head = line[:160]
-    up = sum(map(str.isupper, head))
-    low = sum(map(str.islower, head))
-    if up > 3 and up > 2 * low:
-        return True
+    # the cheap tests first (any one makes a heading)
     if sec.children and len(sec.paragraphs) == 1 and len(line) <= 300:
         return True
     if len(line) <= 120 and line[-1] not in _END_PUNCT:
         return True
-    return False
+    head = line[:160]
+    up = sum(map(str.isupper, head))
+    return up > 3 and up > 2 * sum(map(str.islower, head))
 
 
 def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> list[Section]:
@@ -322,9 +320,9 @@ def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> lis
                     stack[-1].content_end = pe
             continue
         kind, m = mk
-        if not _WORDCHAR_RE.search(text[ps + m.end():pe]) and kind in ("dash", "plus", "bullet", "star"):
+        if kind in ("dash", "plus", "bullet", "star") and not _WORDCHAR_RE.search(text, ps + m.end(), pe):
             continue  # a rule line "-----"
-        label = m.group("label") if "label" in m.groupdict() and m.group("label") else m.group(0).strip()
+        label = m.group("label") if "label" in m.re.groupindex and m.group("label") else m.group(0).strip()
         label = _SPACES_RE.sub(" ", label)
         key = _kind_key(kind, label)
         # close to the open section of the same type (a sibling) if there is one

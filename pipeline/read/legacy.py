@@ -345,9 +345,13 @@ def detect(text: str) -> str | None:
     high = len(_LATIN1_HIGH.findall(sample))
     if high < 5:
         return None
-    vi = len(_PRECOMPOSED_VI.findall(sample))
-    if vi > high:
-        return None
+    # more precomposed Vietnamese letters than Latin-1 marks: counted a stretch at a time, as
+    # far as it takes to know (a Vietnamese text has passed ``high`` well before its end)
+    vi = 0
+    for k in range(0, len(sample), 4096):
+        vi += len(_PRECOMPOSED_VI.findall(sample, k, k + 4096))
+        if vi > high:
+            return None
     base = vietnamese_score(sample)
     best, best_score = None, base
     for scheme in SCHEMES:
@@ -361,20 +365,24 @@ def repair_lines(text: str) -> tuple[str, int]:
     """Convert the lines of a Unicode text that are legacy-font mojibake (a
     header typed in .VnTime pasted into a Unicode document).  Returns the text
     and how many lines were converted."""
-    out = []
+    lines = text.split("\n")
+    vi_letter = _PRECOMPOSED_VI.search
+    marks = _LATIN1_HIGH.findall
+    # a candidate holds 3 Latin-1 marks and no precomposed Vietnamese letter (the cheap tests first)
+    cands = [i for i, line in enumerate(lines) if len(line) >= 3 and not vi_letter(line) and len(marks(line)) >= 3]
+    if not cands:
+        return text, 0
     fixed = 0
-    for line in text.split("\n"):
-        if len(_LATIN1_HIGH.findall(line)) >= 3 and not _PRECOMPOSED_VI.search(line):
-            base = vietnamese_score(line)
-            best, best_score = None, base + 1
-            for scheme in SCHEMES:
-                cand = decode(line, scheme)
-                sc = vietnamese_score(cand)
-                if sc > best_score:
-                    best, best_score = cand, sc
-            if best is not None:
-                out.append(best)
-                fixed += 1
-                continue
-        out.append(line)
-    return "\n".join(out), fixed
+    for i in cands:
+        line = lines[i]
+        base = vietnamese_score(line)
+        best, best_score = None, base + 1
+        for scheme in SCHEMES:
+            cand = decode(line, scheme)
+            sc = vietnamese_score(cand)
+            if sc > best_score:
+                best, best_score = cand, sc
+        if best is not None:
+            lines[i] = best
+            fixed += 1
+    return "\n".join(lines), fixed

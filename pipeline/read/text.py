@@ -22,6 +22,9 @@ class BinaryData(FormatProblem):
     pass
 
 
+_CTRL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many control bytes in the first 8 kB (UTF-16 is checked before)."""
     head = data[:8192]
@@ -29,7 +32,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    ctrl = len(head) - len(head.translate(None, _CTRL_BYTES))
     return ctrl / len(head) > 0.05
 
 
