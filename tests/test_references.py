@@ -404,3 +404,13 @@ def test_gold_dev_set():
         pytest.skip("no gold texts")
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.9
+
+
+@pytest.mark.parametrize("text,symbols", [
+    ("Bộ ban hành Thông tư số 12/2024/TT-BNV ngày 03/5/2024 về lưu trữ (sau đây gọi là Thông tư số "
+     "12/2024/TT-BNV). Các sở thực hiện Thông tư số 12/2024/TT-BNV.", ["12/2024/TT-BNV", "12/2024/TT-BNV"]),
+    ("Quán triệt Chỉ thị số 31-CT/TU ngày 02/4/2025 của Tỉnh ủy (sau đây gọi tắt là Chỉ thị số 31-CT/TU).",
+     ["31-CT/TU"]),
+])
+def test_alias_with_a_full_symbol_is_no_reference(text, symbols):
+    assert [r.symbol for r in refs(text)] == symbols

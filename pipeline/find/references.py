@@ -814,6 +814,10 @@ def _aliases(s: str, mentions: list[_M]) -> tuple[dict[str, _M], list[tuple[int,
     return amap, spans
 
 
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
 def _own_symbols(s: str, parsed, fulls: list[_M]) -> set[str]:
     own = set()
     doc = getattr(parsed, "document", None) if parsed is not None else None
@@ -950,6 +954,9 @@ def find_references(text: str, parsed=None) -> list[Reference]:
     fulls = [f for f in fulls if _symkey(f.symbol) not in own]
     taken = [(f.start, f.end) for f in all_fulls]
     amap, alias_spans = _aliases(s, all_fulls)
+    # "(sau đây gọi là Nghị quyết số 57-NQ/TW)": an alias being defined is no reference
+    if alias_spans:
+        fulls = [f for f in fulls if not _inside(f.start, alias_spans)]
     others = _named_and_short(s, taken)
     phrases = _phrase_mentions(s, fulls)
     titled = _titled_mentions(s, fulls)
