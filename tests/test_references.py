@@ -70,6 +70,10 @@ SCHEMES = [
     ("Căn cứ Công văn số 881/SXD-QLN& TTBĐS ngày 02/7/2025 của Sở.",
      "Công văn số 881/SXD-QLN& TTBĐS ngày 02/7/2025 của Sở", "881/SXD-QLN&TTBĐS", "881", "Công văn", "2025-07-02",
      "Sở"),
+    # a symbol without its type code: the type word names the type
+    ("Các bộ quán triệt Chỉ thị số 15/TTg ngày 02/3/2023 của Thủ tướng Chính phủ.",
+     "Chỉ thị số 15/TTg ngày 02/3/2023 của Thủ tướng Chính phủ", "15/TTg", "15", "Chỉ thị", "2023-03-02",
+     "Thủ tướng Chính phủ"),
 ]
 
 
@@ -187,6 +191,7 @@ NOT_REFERENCES = [
     "Sinh viên Trường Đại học Luật Hà Nội tham gia.",
     "Tham mưu dự thảo Luật Thủ đô sửa đổi.",
     "Hoàn thành trong giai đoạn 2021- 2030 theo đúng tiến độ.",
+    "Tỷ lệ đạt 15/TTg trong bảng không phải là ký hiệu.",
 ]
 
 

@@ -494,6 +494,8 @@ def _full_mentions(s: str) -> list[_M]:
                     word_type = wt or None
             if not has_word and left.group("so"):
                 start = left.start("so")
+        if sch.get("needs_type_word") and not word_type:
+            continue
         info = issuer_info(issuer_raw)
         sector = info["sector"] if info and info["sector"] in ("party", "state") else sch["sector"]
         if sch["name"] == "codeless" and g.get("issuer", "").casefold() in _CODE:
@@ -514,6 +516,8 @@ def _full_mentions(s: str) -> list[_M]:
         num = number.translate(_MAP)
         if sch["name"] == "law":
             symbol = f"{num}/{year}/{issuer}"
+        elif sch["name"] == "notype":
+            symbol = f"{num}/{issuer}"
         elif sch["name"] == "codeless":
             symbol = f"{num}/{year + '/' if year else ''}{issuer}-{_nospace(unit)}"
         elif sector == "party" and not year and not unit:
