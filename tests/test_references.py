@@ -70,6 +70,11 @@ SCHEMES = [
     ("Căn cứ Công văn số 881/SXD-QLN& TTBĐS ngày 02/7/2025 của Sở.",
      "Công văn số 881/SXD-QLN& TTBĐS ngày 02/7/2025 của Sở", "881/SXD-QLN&TTBĐS", "881", "Công văn", "2025-07-02",
      "Sở"),
+    # a joint Công văn: the unit has several parts
+    ("Theo công văn số 57/BTC-BNV-KHTC ngày 04/02/2025 về kinh phí.",
+     "công văn số 57/BTC-BNV-KHTC ngày 04/02/2025", "57/BTC-BNV-KHTC", "57", "Công văn", "2025-02-04", None),
+    ("Thực hiện Kế hoạch số 21/KH-BYT-BGDĐT của hai bộ.",
+     "Kế hoạch số 21/KH-BYT-BGDĐT", "21/KH-BYT-BGDĐT", "21", "Kế hoạch", None, None),
     # a symbol without its type code: the type word names the type
     ("Các bộ quán triệt Chỉ thị số 15/TTg ngày 02/3/2023 của Thủ tướng Chính phủ.",
      "Chỉ thị số 15/TTg ngày 02/3/2023 của Thủ tướng Chính phủ", "15/TTg", "15", "Chỉ thị", "2023-03-02",
