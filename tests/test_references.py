@@ -75,6 +75,10 @@ SCHEMES = [
      "công văn số 57/BTC-BNV-KHTC ngày 04/02/2025", "57/BTC-BNV-KHTC", "57", "Công văn", "2025-02-04", None),
     ("Thực hiện Kế hoạch số 21/KH-BYT-BGDĐT của hai bộ.",
      "Kế hoạch số 21/KH-BYT-BGDĐT", "21/KH-BYT-BGDĐT", "21", "Kế hoạch", None, None),
+    # two type words: the one the type code names starts the mention
+    ("Thực hiện Thông báo Kết luận số 45-TB/TU ngày 02/6/2025 của Tỉnh ủy.",
+     "Thông báo Kết luận số 45-TB/TU ngày 02/6/2025 của Tỉnh ủy", "45-TB/TU", "45", "Thông báo", "2025-06-02",
+     "Tỉnh ủy"),
     # a symbol without its type code: the type word names the type
     ("Các bộ quán triệt Chỉ thị số 15/TTg ngày 02/3/2023 của Thủ tướng Chính phủ.",
      "Chỉ thị số 15/TTg ngày 02/3/2023 của Thủ tướng Chính phủ", "15/TTg", "15", "Chỉ thị", "2023-03-02",

@@ -469,6 +469,23 @@ def _type_from_code(code_fold: str, sector: str, word_type: Optional[str]) -> tu
     return None, None
 
 
+_TW_BEFORE_RE = re.compile(r"(?<!\w)(?P<tw>" + _TYPEWORD_ALT + r")[ \t]+\Z")
+
+
+def _compound_type(s: str, start: int, code: str, word_type: str, lo: int) -> tuple[str, int]:
+    """"Thông báo Kết luận số 99-TB/TW": when the type word next to the symbol disagrees with its type
+    code and the type word just before it agrees, that one names the type and starts the mention."""
+    cands = _CODE.get(code.translate(_MAP).casefold())
+    if not cands or any(n == word_type for _, n, _ in cands):
+        return word_type, start
+    m = _TW_BEFORE_RE.search(s, lo, start)
+    if m and m.group("tw")[:1].isupper():
+        wt = _WORD2TYPE.get(" ".join(m.group("tw").casefold().split()))
+        if wt and any(n == wt for _, n, _ in cands):
+            return wt, m.start()
+    return word_type, start
+
+
 def _full_mentions(s: str) -> list[_M]:
     out = []
     for m in _sym_iter(s):
@@ -494,6 +511,8 @@ def _full_mentions(s: str) -> list[_M]:
                     word_type = wt or None
             if not has_word and left.group("so"):
                 start = left.start("so")
+        if word_type and "type" in g:
+            word_type, start = _compound_type(s, start, g["type"], word_type, w0)
         if sch.get("needs_type_word") and not word_type:
             continue
         info = issuer_info(issuer_raw)
