@@ -428,3 +428,17 @@ def test_gold_dev_set():
 ])
 def test_alias_with_a_full_symbol_is_no_reference(text, symbols):
     assert [r.symbol for r in refs(text)] == symbols
+
+
+@pytest.mark.parametrize("text,issuer", [
+    ("Theo Thông báo số 12-TB/TGV ngày 03/3/2025 của Tổ giúp việc Ban chỉ đạo Trung ương về chuyển đổi số.",
+     "Tổ giúp việc Ban chỉ đạo Trung ương"),
+    ("Thực hiện Kế hoạch số 7-KH/BCĐ của Ban chỉ đạo tỉnh về bầu cử.", "Ban chỉ đạo tỉnh"),
+    ("KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT SỐ 98/2023/QH15 CỦA QUỐC HỘI THÍ ĐIỂM CƠ CHẾ ĐẶC THÙ",
+     "QUỐC HỘI"),
+    ("KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT SỐ 98/2023/QH15 CỦA QUỐC HỘI KHÓA XV VỀ CƠ CHẾ ĐẶC THÙ",
+     "QUỐC HỘI KHÓA XV"),
+    ("TRIỂN KHAI CHỈ THỊ SỐ 07/CT-TTG CỦA THỦ TƯỚNG CHÍNH PHỦ VỀ TINH GIẢN", "THỦ TƯỚNG CHÍNH PHỦ"),
+])
+def test_issuer_boundaries(text, issuer):
+    assert one(text).issuer == issuer

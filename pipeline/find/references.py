@@ -256,6 +256,10 @@ def _phrases(words) -> dict[str, list[tuple[str, ...]]]:
 _ISSUER_STOPS = _phrases(_W["issuer_stops"])
 _ISSUER_STOPS_ANY = {w.casefold() for w in _W.get("issuer_stops_any_case", [])}
 _ISSUER_LOWER_OK = {w.casefold() for w in _W.get("issuer_lower_words", [])}
+_ISSUER_PHRASES = _phrases(_W.get("issuer_name_phrases", []))
+_ISSUER_COMPLETE = {tuple(w.casefold().split()) for w in _W.get("issuer_complete", [])}
+_ISSUER_CONTINUES = _ISSUER_LOWER_OK | {w.casefold() for w in _W.get("issuer_complete_continues", [])}
+_ROMAN_RE = re.compile(r"[IVXLC]+\Z")
 _AND_BREAKERS = _phrases(_W.get("name_and_breakers", ["các"]))
 _COMMA_JOINS = [tuple(w.casefold().split()) for w in _W.get("name_comma_joins", [])]
 _NAME_STOPS = _phrases(_W["name_stops"])
@@ -359,6 +363,12 @@ def _stop_at(tokens: list[str], i: int, stops, caps_ctx: bool) -> bool:
     return any(tuple(low[:len(p)]) == p for p in cands)
 
 
+def _phrase_len(tokens: list[str], i: int, phrases) -> int:
+    """Length of the longest phrase of ``phrases`` at tokens[i] (case-folded), or 0."""
+    low = [t.casefold() for t in tokens[i:i + 4]]
+    return next((len(p) for p in phrases.get(low[0], ()) if tuple(low[:len(p)]) == p), 0)
+
+
 def _tokens_from(s: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
     """Up to ``limit`` tokens of the same line from ``pos``: (token, start, end).
 
@@ -391,7 +401,20 @@ def _issuer_after(s: str, pos: int) -> Optional[tuple[str, int]]:
     words = [t for t, _, _ in toks]
     end = None
     run = 0
+    skip = 0
     for i, (t, st, e) in enumerate(toks):
+        if skip:
+            skip -= 1
+            end = e
+            continue
+        if t[:1].isupper() and t.casefold() in _ISSUER_PHRASES:
+            n = _phrase_len(words, i, _ISSUER_PHRASES)
+            if n:
+                skip, run, end = n - 1, 0, e
+                continue
+        if caps and i > 0 and tuple(w.casefold() for w in words[:i]) in _ISSUER_COMPLETE and \
+                t.casefold() not in _ISSUER_CONTINUES and not t.isdigit() and not _ROMAN_RE.match(t):
+            break  # "… CỦA QUỐC HỘI THÍ ĐIỂM …"
         if i > 0:
             f = t.casefold()
             if f in _ISSUER_STOPS_ANY:
