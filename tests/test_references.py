@@ -442,3 +442,9 @@ def test_alias_with_a_full_symbol_is_no_reference(text, symbols):
 ])
 def test_issuer_boundaries(text, issuer):
     assert one(text).issuer == issuer
+
+
+def test_laws_listed_after_a_colon_are_references():
+    rs = refs("Ủy ban chủ trì thẩm tra các dự án: Luật Thủ đô, Luật Giá, Luật Thống kê.")
+    assert [r.text for r in rs] == ["Luật Thủ đô", "Luật Giá", "Luật Thống kê"]
+    assert refs("Ủy ban chủ trì thẩm tra dự án Luật Thủ đô.") == []

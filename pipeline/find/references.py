@@ -610,7 +610,10 @@ def _name_tokens(s: str, pos: int, form: str, caps: bool) -> int:
 
 
 def _not_yet(s: str, start: int) -> bool:
-    toks = _WORD_RE.findall(s[max(0, start - 40):start])[-4:]
+    before = s[max(0, start - 40):start]
+    if ":" in before:
+        before = before[before.rindex(":") + 1:]  # "thẩm tra các dự án: Luật A, Luật B": a list of existing laws
+    toks = _WORD_RE.findall(before)[-4:]
     low = [t.casefold() for t in toks]
     for i in range(len(low)):
         for p in _NOT_YET.get(low[i], ()):
