@@ -288,6 +288,35 @@ _SHORT_RE = re.compile(r"[ \t]+(?:(?i:số)[ \t]*)?(?P<n>\d{1,5}[a-zđ]?)(?![\w/
 _UNIT_AFTER_RE = re.compile(r"[ \t]*(?i:năm|tháng|ngày|giờ|lần|%|người|tỷ|triệu)(?!\w)")
 _NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []) + _S.get("not_named", {}).get("before", []))
 _TITLE_NAME_END_RE = re.compile(r"[.;:(\n]|[ \t](?:" + _alt(_W["title_name_stops"]) + r")(?!\w)")
+
+
+def _known_titles() -> dict[str, re.Pattern]:
+    """laws.toml: per type, a regex for a known title right after the type word (longest wins; any case;
+    a comma of the title may be missing in the text)."""
+    out = {}
+    for t in load("laws").get("type", []):
+        variants = set()
+        for title in t["titles"]:
+            variants |= {title.casefold(), title.replace(",", "").casefold()}
+        out[t["name"]] = re.compile(r"[ \t]+(?i:" + _trie(variants).replace(",", r"[ \t]*,") + r")(?!\w)")
+    return out
+
+
+_KNOWN_TITLES = _known_titles()
+
+
+def _known_end(s: str, pos: int, dtype: str, end: int) -> int:
+    """End of a known title (laws.toml) right after the type word at ``pos``, else ``end``."""
+    rx = _KNOWN_TITLES.get(dtype)
+    k = rx.match(s, pos) if rx is not None else None
+    if not k or (k.end() < end and _YEAR_TAIL_RE.fullmatch(s, k.end(), end)):
+        return end  # "Luật An ninh mạng 2025": the year the general rule read stays
+    return k.end()
+
+
+_YEAR_TAIL_RE = re.compile(r"[ \t]+(?:19|20)\d\d")
+
+
 _AMEND = _S.get("amending", {})
 _AMEND_TYPES = set(_AMEND.get("types", []))
 _AMEND_RE = re.compile(r"[ \t]*\n?[ \t]*(?<=\s)(?i:" + _alt(_AMEND.get("lead", ["sửa đổi"])) + r")[ \t]*\n?[ \t]*(?<=\s)")
@@ -707,7 +736,8 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
                 inner = _TW_RE.match(s, pos)
                 if not inner or _WORD2TYPE.get(" ".join(inner.group("tw").casefold().split())) not in _AMEND_TYPES:
                     break
-                e = _name_tokens(s, inner.end(), "name", False)
+                idt = _WORD2TYPE.get(" ".join(inner.group("tw").casefold().split()))
+                e = _known_end(s, inner.end(), idt, _name_tokens(s, inner.end(), "name", False))
                 if e <= inner.end():
                     break
                 end = e
@@ -740,6 +770,8 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
             continue
         if _not_yet(s, a):
             continue
+        if form == "name":
+            end = _known_end(s, b, dtype, end)
         while s.startswith(",", end):
             nxt = [t.casefold() for t, _, _ in _tokens_from(s, end + 1, 3)]
             if not any(tuple(nxt[:len(j)]) == j for j in _COMMA_JOINS):
