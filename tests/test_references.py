@@ -462,3 +462,16 @@ def test_laws_listed_after_a_colon_are_references():
     rs = refs("Ủy ban chủ trì thẩm tra các dự án: Luật Thủ đô, Luật Giá, Luật Thống kê.")
     assert [r.text for r in rs] == ["Luật Thủ đô", "Luật Giá", "Luật Thống kê"]
     assert refs("Ủy ban chủ trì thẩm tra dự án Luật Thủ đô.") == []
+
+
+@pytest.mark.parametrize("text,relations", [
+    # "biện pháp thi hành Luật X" inside the title of the document cited before it: Luật X is only cited
+    ("- Nghị định số 31/2024/NĐ-CP ngày 02/3/2024 của Chính phủ quy định chi tiết và biện pháp thi hành "
+     "Luật Thủy sản về khai thác.", ["cites", "cites"]),
+    ("- Chỉ thị số 12/CT-TTg của Thủ tướng Chính phủ về nâng cao hiệu quả thi hành Luật Thống kê.",
+     ["cites", "cites"]),
+    # this document's own formula stays implements
+    ("Nghị định này quy định biện pháp thi hành Nghị quyết số 98/2023/QH15 của Quốc hội.", ["implements"]),
+])
+def test_implements_cue_inside_another_title(text, relations):
+    assert [r.relation for r in refs(text)] == relations

@@ -338,6 +338,7 @@ _SELF_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("self_words", [])) + r")(?!\w)
 _MAX_GAP = int(_R.get("max_gap_words", 6))
 # "Bộ trưởng … ban hành Thông tư sửa đổi … Thông tư số …": the document's own promulgation formula
 _SELF_ISSUE_RE = re.compile(r"(?i:ban\s+hành)\s+(?:" + _TYPEWORD_ALT + r")\s*\Z")
+_OTHER_TITLE = {" ".join(w.casefold().split()) for w in _R.get("other_title", [])}
 _BASIS_WHERE = {w.casefold() for w in _R.get("basis_where", [])}
 _WHERE = {w.casefold() for w in _R.get("where", [])}
 _BASED_ON_LINE_RE = re.compile(r"(?:" + _alt([w[:1].upper() + w[1:] for w in _R.get("based_on", [])] +
@@ -1001,6 +1002,9 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
     between = len(_WORD_RE.findall(gap[c.end():]))
     if rel == "implements":
         if between > _MAX_GAP:
+            return "cites"
+        if prev is not None and prev.end <= gap0 + c.start() < prev.title_end and \
+                " ".join(c.group("c").casefold().split()) in _OTHER_TITLE:
             return "cites"
         bw = _WORD_RE.findall(gap[:c.start()])[-4:]
         if bw and _ASSESS_RE.search(" ".join(bw)):
