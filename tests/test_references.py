@@ -475,3 +475,13 @@ def test_laws_listed_after_a_colon_are_references():
 ])
 def test_implements_cue_inside_another_title(text, relations):
     assert [r.relation for r in refs(text)] == relations
+
+
+@pytest.mark.parametrize("text,relations", [
+    ("Căn cứ Luật Thống kê số 89/2015/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 01/2021/QH15;",
+     ["based_on", "based_on"]),
+    ("Căn cứ Luật Thư viện số 46/2019/QH14; được sửa đổi, bổ sung bởi Luật số 11/2022/QH15;",
+     ["based_on", "based_on"]),
+])
+def test_amending_law_in_own_basis_line(text, relations):
+    assert [r.relation for r in refs(text)] == relations

@@ -338,6 +338,8 @@ _SELF_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("self_words", [])) + r")(?!\w)
 _MAX_GAP = int(_R.get("max_gap_words", 6))
 # "Bộ trưởng … ban hành Thông tư sửa đổi … Thông tư số …": the document's own promulgation formula
 _SELF_ISSUE_RE = re.compile(r"(?i:ban\s+hành)\s+(?:" + _TYPEWORD_ALT + r")\s*\Z")
+_PASSIVE_AMEND_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("basis_passive", ["được"])) + r")\s+(?:" +
+                               _alt(_R.get("amends", [])) + r")(?!\w)", re.I)
 _OTHER_TITLE = {" ".join(w.casefold().split()) for w in _R.get("other_title", [])}
 _BASIS_WHERE = {w.casefold() for w in _R.get("basis_where", [])}
 _WHERE = {w.casefold() for w in _R.get("where", [])}
@@ -978,6 +980,8 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
         gap0 = sent0
     gap = _ALIAS_RE.sub(lambda a: " " * len(a.group()), s[gap0:m.start])
     cues = list(_CUE_RE.finditer(gap))
+    if based_line and cues and _PASSIVE_AMEND_RE.search(gap):
+        return "based_on"  # "Căn cứ Luật A … đã được sửa đổi, bổ sung … theo Luật số …"
     if not cues:
         if based_line:
             return "based_on"
