@@ -277,3 +277,44 @@ def test_nhu_dieu_is_not_a_recipient():
 def test_locality_is_a_proper_name_even_when_the_body_never_writes_it(place_line, issuer):
     text = f"ỦY BAN NHÂN DÂN\n{place_line}\n-------\n\nSố: 5/KH-UBND\n\nNơi A, ngày 01 tháng 02 năm 2026\n\nKẾ HOẠCH\nVỀ VIỆC X\n\nNội dung.\n"
     assert parse(text).document.issuer == issuer
+
+
+RESOLUTION_WITH_PROGRAMME = """CHÍNH PHỦ
+-------
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 41/NQ-CP
+
+Hà Nội, ngày 03 tháng 02 năm 2026
+
+NGHỊ QUYẾT
+BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG VỀ PHÁT TRIỂN THƯ VIỆN
+
+CHÍNH PHỦ
+
+QUYẾT NGHỊ:
+Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động.
+Điều 2. Nghị quyết này có hiệu lực kể từ ngày ký./.
+
+TM. CHÍNH PHỦ
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+
+Trần Văn Minh
+
+CHÍNH PHỦ
+
+CHƯƠNG TRÌNH HÀNH ĐỘNG
+(Kèm theo Nghị quyết số 41/NQ-CP ngày 03 tháng 02 năm 2026 của Chính phủ)
+
+I. MỤC TIÊU
+""" + "\n".join(f"{i}. Bộ Văn hóa, Thể thao và Du lịch chủ trì nhiệm vụ thứ {i}." for i in range(1, 40)) + "\n"
+
+
+def test_signer_without_noi_nhan_before_an_attached_programme():
+    p = parse(RESOLUTION_WITH_PROGRAMME)
+    assert p.document.signer == "Trần Văn Minh"
+    assert RESOLUTION_WITH_PROGRAMME[p.body_end:].startswith("TM. CHÍNH PHỦ")
