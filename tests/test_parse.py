@@ -318,3 +318,14 @@ def test_signer_without_noi_nhan_before_an_attached_programme():
     p = parse(RESOLUTION_WITH_PROGRAMME)
     assert p.document.signer == "Trần Văn Minh"
     assert RESOLUTION_WITH_PROGRAMME[p.body_end:].startswith("TM. CHÍNH PHỦ")
+
+
+@pytest.mark.parametrize("title_line, title", [
+    ("VỀ KIỂM TRA TÀI SẢN THUỘC PHẠM VI QUẢN LÝ CỦA TỈNH", "về kiểm tra tài sản thuộc phạm vi quản lý của tỉnh"),
+    ("VỀ XỬ LÝ HÀNH VI VI PHẠM TRONG ĐẤU THẦU", "về xử lý hành vi vi phạm trong đấu thầu"),
+    ("VỀ TỔ CHỨC ĐẠI HỘI ĐẢNG BỘ LẦN THỨ XI", "về tổ chức đại hội đảng bộ lần thứ XI"),
+])
+def test_title_roman_looking_words(title_line, title):
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH CAO BẰNG\n-------\n\nSố: 9/KH-UBND\n\nCao Bằng, ngày 01 tháng 02 năm 2026\n\n"
+            f"KẾ HOẠCH\n{title_line}\n\nCác sở thực hiện.\n")
+    assert parse(text).document.title == title

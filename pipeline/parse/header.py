@@ -221,12 +221,20 @@ class _CaseModel:
             c[t] = c.get(t, 0) + 1
         return c
 
+    def _word_not_numeral(self, w: str, prev, nxt) -> bool:
+        """"PHẠM VI": a Roman-looking word that is a word next to ``prev`` / ``nxt`` (header.toml
+        ``not_numerals``, or the body writes it in lower case after the same word)."""
+        nn = _not_numerals()
+        if (prev is not None and f"{prev} {w}" in nn) or (nxt is not None and f"{w} {nxt}" in nn):
+            return True
+        return prev is not None and any(t == w for t in self._counts(w, prev, _ANY))
+
     def spell(self, words: list[str], i: int) -> str:
         w = words[i].lower()
-        if _ROMAN_RE.match(words[i]):
-            return words[i].upper()
         prev = words[i - 1].lower() if i > 0 else None
         nxt = words[i + 1].lower() if i < len(words) - 1 else None
+        if _ROMAN_RE.match(words[i]) and not self._word_not_numeral(w, prev, nxt):
+            return words[i].upper()
         if w in self.occ:
             for p, q in ((prev, nxt), (prev, _ANY), (_ANY, nxt)):
                 if p is None or q is None:
@@ -243,6 +251,11 @@ class _CaseModel:
         if w in self.caps:
             return words[i].upper()
         return w
+
+
+@lru_cache(maxsize=1)
+def _not_numerals() -> frozenset:
+    return frozenset(p.lower() for p in _tables().get("not_numerals", []))
 
 
 @lru_cache(maxsize=1)
