@@ -329,3 +329,20 @@ def test_title_roman_looking_words(title_line, title):
     text = (f"ỦY BAN NHÂN DÂN\nTỈNH CAO BẰNG\n-------\n\nSố: 9/KH-UBND\n\nCao Bằng, ngày 01 tháng 02 năm 2026\n\n"
             f"KẾ HOẠCH\n{title_line}\n\nCác sở thực hiện.\n")
     assert parse(text).document.title == title
+
+
+@pytest.mark.parametrize("body, issuer", [
+    ("UBND tỉnh Điện Biên yêu cầu các sở thực hiện nghiêm.", "Ủy ban nhân dân tỉnh Điện Biên"),
+    ("Ủy ban nhân dân Thành phố đề nghị các đơn vị phối hợp.", "Ủy ban nhân dân Thành phố"),
+    ("Các sở thực hiện nghiêm các nội dung trên.", None),  # nothing names the place: no bare issuer
+])
+def test_signed_for_local_body_without_header(body, issuer):
+    text = ("Kính gửi:\n\n- Các sở, ban, ngành;\n- Ủy ban nhân dân các xã.\n\n"
+            "Thực hiện chỉ đạo của cấp trên về công tác quản lý đầu tư công, nội dung như sau:\n\n"
+            "1. Các đơn vị rà soát danh mục dự án trước ngày 15/3/2026.\n\n"
+            "2. Sở Tài chính tổng hợp kết quả, báo cáo trước ngày 30/3/2026.\n\n" +
+            "".join(f"{i}. Các chủ đầu tư thực hiện nhiệm vụ số {i} đúng tiến độ.\n\n" for i in range(3, 30)) + body +
+            "\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Tâm\n")
+    doc = parse(text).document
+    assert doc.issuer == issuer
+    assert doc.signer == "Lê Văn Tâm"

@@ -540,6 +540,23 @@ def organ_of(organ: str, committee: str | None) -> str:
     return organ
 
 
+def local_body(body: str, text: str) -> str | None:
+    """A signed-for body that needs its place (header.toml [local_bodies]) completed from the body
+    speaking in the text ("UBND Thành phố yêu cầu …" -> "Ủy ban nhân dân Thành phố"), else None;
+    any other body as it is."""
+    tabs = _tables()
+    forms = tabs.get("local_bodies", {})
+    key = next((k for k in forms if k.lower() == body.strip().lower()), None)
+    if key is None:
+        return body
+    verbs = "|".join(re.escape(v) for v in tabs["speaking_verbs"])
+    alts = "|".join(re.escape(f) for f in forms[key])
+    locs = "|".join(re.escape(w) + "|" + re.escape(w[:1].upper() + w[1:]) for w in tabs.get("locality_words", []))
+    rx = re.compile(rf"(?<!\w)(?:{alts})\s+(?P<loc>(?:{locs})(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹ]*)*)\s+(?:{verbs})(?!\w)")
+    m = rx.search(text)
+    return f"{key} {m.group('loc')}" if m else None
+
+
 def _speaking_organ(text: str, start: int, model) -> str | None:
     """A party organ that speaks in the body ("…, Ban Chấp hành Đảng bộ Khối … yêu cầu …")."""
     tabs = _tables()
