@@ -482,6 +482,9 @@ def test_implements_cue_inside_another_title(text, relations):
      ["based_on", "based_on"]),
     ("Căn cứ Luật Thư viện số 46/2019/QH14; được sửa đổi, bổ sung bởi Luật số 11/2022/QH15;",
      ["based_on", "based_on"]),
+    # an amending law of the basis list and the laws it amends: all of the list
+    ("Căn cứ Luật Giá số 16/2023/QH15; Luật số 05/2025/QH15 sửa đổi, bổ sung một số điều của Luật Thống kê "
+     "số 89/2015/QH13, Luật Thư viện số 46/2019/QH14;", ["based_on"] * 4),
 ])
 def test_amending_law_in_own_basis_line(text, relations):
     assert [r.relation for r in refs(text)] == relations

@@ -1017,6 +1017,9 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
     if rel in ("replaces", "amends", "repeals"):
         if between > 3:
             return "cites"
+        if based_line and rel == "amends" and prev is not None and prev.end >= line_start and \
+                not gap[:c.start()].strip():
+            return "based_on"  # "Căn cứ …; Luật số 43/2024/QH15 sửa đổi, bổ sung một số điều của Luật A …"
         head = s[sent0:gap0 + c.start()]
         if m.start < header_end or _SELF_RE.search(head) or re.match(r"\s*(?:\d+[.)]\s*)?$", head) or \
                 _SELF_ISSUE_RE.search(head):
