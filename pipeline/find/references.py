@@ -9,7 +9,9 @@ Everything that varies is data, compiled once at import:
   words around a mention (``số``, ``của``, title leads, stop words), the
   forms of documents cited by name, alias cues and relation cues;
 - ``data/doc_types.toml``: type words and type codes (with typing slips);
-- ``data/issuers.toml``: issuer codes, their canonical case, sector and level.
+- ``data/issuers.toml``: issuer codes, their canonical case, sector and level;
+- ``data/laws.toml``: titles of laws and codes, which decide where a law cited
+  by name ends.
 
 The hot path is a handful of compiled regexes over the NFC text (after a
 same-length ``str.translate``, so offsets stay those of ``text``); no word
