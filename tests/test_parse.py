@@ -300,3 +300,70 @@ def test_case_model_scan_agrees_with_word_list():
     listed._from_tokens(text, vocab)
     assert state(lazy) == state(listed)
     assert lazy.occ["ban"] and "ubnd" in lazy.caps
+RESOLUTION_WITH_PROGRAMME = """CHÍNH PHỦ
+-------
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 41/NQ-CP
+
+Hà Nội, ngày 03 tháng 02 năm 2026
+
+NGHỊ QUYẾT
+BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG VỀ PHÁT TRIỂN THƯ VIỆN
+
+CHÍNH PHỦ
+
+QUYẾT NGHỊ:
+Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động.
+Điều 2. Nghị quyết này có hiệu lực kể từ ngày ký./.
+
+TM. CHÍNH PHỦ
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+
+Trần Văn Minh
+
+CHÍNH PHỦ
+
+CHƯƠNG TRÌNH HÀNH ĐỘNG
+(Kèm theo Nghị quyết số 41/NQ-CP ngày 03 tháng 02 năm 2026 của Chính phủ)
+
+I. MỤC TIÊU
+""" + "\n".join(f"{i}. Bộ Văn hóa, Thể thao và Du lịch chủ trì nhiệm vụ thứ {i}." for i in range(1, 40)) + "\n"
+
+
+def test_signer_without_noi_nhan_before_an_attached_programme():
+    p = parse(RESOLUTION_WITH_PROGRAMME)
+    assert p.document.signer == "Trần Văn Minh"
+    assert RESOLUTION_WITH_PROGRAMME[p.body_end:].startswith("TM. CHÍNH PHỦ")
+
+
+@pytest.mark.parametrize("title_line, title", [
+    ("VỀ KIỂM TRA TÀI SẢN THUỘC PHẠM VI QUẢN LÝ CỦA TỈNH", "về kiểm tra tài sản thuộc phạm vi quản lý của tỉnh"),
+    ("VỀ XỬ LÝ HÀNH VI VI PHẠM TRONG ĐẤU THẦU", "về xử lý hành vi vi phạm trong đấu thầu"),
+    ("VỀ TỔ CHỨC ĐẠI HỘI ĐẢNG BỘ LẦN THỨ XI", "về tổ chức đại hội đảng bộ lần thứ XI"),
+])
+def test_title_roman_looking_words(title_line, title):
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH CAO BẰNG\n-------\n\nSố: 9/KH-UBND\n\nCao Bằng, ngày 01 tháng 02 năm 2026\n\n"
+            f"KẾ HOẠCH\n{title_line}\n\nCác sở thực hiện.\n")
+    assert parse(text).document.title == title
+
+
+@pytest.mark.parametrize("body, issuer", [
+    ("UBND tỉnh Điện Biên yêu cầu các sở thực hiện nghiêm.", "Ủy ban nhân dân tỉnh Điện Biên"),
+    ("Ủy ban nhân dân Thành phố đề nghị các đơn vị phối hợp.", "Ủy ban nhân dân Thành phố"),
+    ("Các sở thực hiện nghiêm các nội dung trên.", None),  # nothing names the place: no bare issuer
+])
+def test_signed_for_local_body_without_header(body, issuer):
+    text = ("Kính gửi:\n\n- Các sở, ban, ngành;\n- Ủy ban nhân dân các xã.\n\n"
+            "Thực hiện chỉ đạo của cấp trên về công tác quản lý đầu tư công, nội dung như sau:\n\n"
+            "1. Các đơn vị rà soát danh mục dự án trước ngày 15/3/2026.\n\n"
+            "2. Sở Tài chính tổng hợp kết quả, báo cáo trước ngày 30/3/2026.\n\n" +
+            "".join(f"{i}. Các chủ đầu tư thực hiện nhiệm vụ số {i} đúng tiến độ.\n\n" for i in range(3, 30)) + body +
+            "\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Tâm\n")
+    doc = parse(text).document
+    assert doc.issuer == issuer
+    assert doc.signer == "Lê Văn Tâm"

@@ -70,6 +70,19 @@ SCHEMES = [
     ("Căn cứ Công văn số 881/SXD-QLN& TTBĐS ngày 02/7/2025 của Sở.",
      "Công văn số 881/SXD-QLN& TTBĐS ngày 02/7/2025 của Sở", "881/SXD-QLN&TTBĐS", "881", "Công văn", "2025-07-02",
      "Sở"),
+    # a joint Công văn: the unit has several parts
+    ("Theo công văn số 57/BTC-BNV-KHTC ngày 04/02/2025 về kinh phí.",
+     "công văn số 57/BTC-BNV-KHTC ngày 04/02/2025", "57/BTC-BNV-KHTC", "57", "Công văn", "2025-02-04", None),
+    ("Thực hiện Kế hoạch số 21/KH-BYT-BGDĐT của hai bộ.",
+     "Kế hoạch số 21/KH-BYT-BGDĐT", "21/KH-BYT-BGDĐT", "21", "Kế hoạch", None, None),
+    # two type words: the one the type code names starts the mention
+    ("Thực hiện Thông báo Kết luận số 45-TB/TU ngày 02/6/2025 của Tỉnh ủy.",
+     "Thông báo Kết luận số 45-TB/TU ngày 02/6/2025 của Tỉnh ủy", "45-TB/TU", "45", "Thông báo", "2025-06-02",
+     "Tỉnh ủy"),
+    # a symbol without its type code: the type word names the type
+    ("Các bộ quán triệt Chỉ thị số 15/TTg ngày 02/3/2023 của Thủ tướng Chính phủ.",
+     "Chỉ thị số 15/TTg ngày 02/3/2023 của Thủ tướng Chính phủ", "15/TTg", "15", "Chỉ thị", "2023-03-02",
+     "Thủ tướng Chính phủ"),
 ]
 
 
@@ -172,6 +185,20 @@ NAMED += [
      "2024-06-29"),
 ]
 
+# a known title (laws.toml) decides where the name ends: over commas and lower-case words, not beyond
+NAMED += [
+    ("Khen thưởng đúng Luật Thi đua, khen thưởng và các nghị định.", "Luật Thi đua, khen thưởng", "Luật", None),
+    ("Dự án thực hiện theo Luật Đầu tư theo phương thức đối tác công tư hiện hành.",
+     "Luật Đầu tư theo phương thức đối tác công tư", "Luật", None),
+    ("Bảo đảm thống nhất với Luật Phòng, chống tác hại của rượu, bia sát thực tế.",
+     "Luật Phòng, chống tác hại của rượu, bia", "Luật", None),
+    ("Áp dụng Luật Phòng chống tham nhũng chặt chẽ.", "Luật Phòng chống tham nhũng", "Luật", None),
+    ("Xử lý theo Bộ luật Tố tụng hình sự năm 2015.", "Bộ luật Tố tụng hình sự năm 2015", "Bộ luật", None),
+    ("Quản lý theo Luật An ninh mạng 2018 và hướng dẫn.", "Luật An ninh mạng 2018", "Luật", None),
+    # not listed: the general rules
+    ("Chấp hành Luật Bảo tồn các loài chim quý hiếm và các văn bản.", "Luật Bảo tồn", "Luật", None),
+]
+
 
 @pytest.mark.parametrize("text,mention,doc_type,date", NAMED)
 def test_named(text, mention, doc_type, date):
@@ -187,6 +214,7 @@ NOT_REFERENCES = [
     "Sinh viên Trường Đại học Luật Hà Nội tham gia.",
     "Tham mưu dự thảo Luật Thủ đô sửa đổi.",
     "Hoàn thành trong giai đoạn 2021- 2030 theo đúng tiến độ.",
+    "Tỷ lệ đạt 15/TTg trong bảng không phải là ký hiệu.",
 ]
 
 
@@ -426,3 +454,57 @@ def test_titled_mentions_anchored_scan_same_as_full_scan(monkeypatch):
     monkeypatch.setattr(R, "_TYPE_ANCHORS", {})
     assert [titled(t) for t in texts] == fast
     assert len(fast[0]) >= 4
+@pytest.mark.parametrize("text,symbols", [
+    ("Bộ ban hành Thông tư số 12/2024/TT-BNV ngày 03/5/2024 về lưu trữ (sau đây gọi là Thông tư số "
+     "12/2024/TT-BNV). Các sở thực hiện Thông tư số 12/2024/TT-BNV.", ["12/2024/TT-BNV", "12/2024/TT-BNV"]),
+    ("Quán triệt Chỉ thị số 31-CT/TU ngày 02/4/2025 của Tỉnh ủy (sau đây gọi tắt là Chỉ thị số 31-CT/TU).",
+     ["31-CT/TU"]),
+])
+def test_alias_with_a_full_symbol_is_no_reference(text, symbols):
+    assert [r.symbol for r in refs(text)] == symbols
+
+
+@pytest.mark.parametrize("text,issuer", [
+    ("Theo Thông báo số 12-TB/TGV ngày 03/3/2025 của Tổ giúp việc Ban chỉ đạo Trung ương về chuyển đổi số.",
+     "Tổ giúp việc Ban chỉ đạo Trung ương"),
+    ("Thực hiện Kế hoạch số 7-KH/BCĐ của Ban chỉ đạo tỉnh về bầu cử.", "Ban chỉ đạo tỉnh"),
+    ("KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT SỐ 98/2023/QH15 CỦA QUỐC HỘI THÍ ĐIỂM CƠ CHẾ ĐẶC THÙ",
+     "QUỐC HỘI"),
+    ("KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT SỐ 98/2023/QH15 CỦA QUỐC HỘI KHÓA XV VỀ CƠ CHẾ ĐẶC THÙ",
+     "QUỐC HỘI KHÓA XV"),
+    ("TRIỂN KHAI CHỈ THỊ SỐ 07/CT-TTG CỦA THỦ TƯỚNG CHÍNH PHỦ VỀ TINH GIẢN", "THỦ TƯỚNG CHÍNH PHỦ"),
+])
+def test_issuer_boundaries(text, issuer):
+    assert one(text).issuer == issuer
+
+
+def test_laws_listed_after_a_colon_are_references():
+    rs = refs("Ủy ban chủ trì thẩm tra các dự án: Luật Thủ đô, Luật Giá, Luật Thống kê.")
+    assert [r.text for r in rs] == ["Luật Thủ đô", "Luật Giá", "Luật Thống kê"]
+    assert refs("Ủy ban chủ trì thẩm tra dự án Luật Thủ đô.") == []
+
+
+@pytest.mark.parametrize("text,relations", [
+    # "biện pháp thi hành Luật X" inside the title of the document cited before it: Luật X is only cited
+    ("- Nghị định số 31/2024/NĐ-CP ngày 02/3/2024 của Chính phủ quy định chi tiết và biện pháp thi hành "
+     "Luật Thủy sản về khai thác.", ["cites", "cites"]),
+    ("- Chỉ thị số 12/CT-TTg của Thủ tướng Chính phủ về nâng cao hiệu quả thi hành Luật Thống kê.",
+     ["cites", "cites"]),
+    # this document's own formula stays implements
+    ("Nghị định này quy định biện pháp thi hành Nghị quyết số 98/2023/QH15 của Quốc hội.", ["implements"]),
+])
+def test_implements_cue_inside_another_title(text, relations):
+    assert [r.relation for r in refs(text)] == relations
+
+
+@pytest.mark.parametrize("text,relations", [
+    ("Căn cứ Luật Thống kê số 89/2015/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 01/2021/QH15;",
+     ["based_on", "based_on"]),
+    ("Căn cứ Luật Thư viện số 46/2019/QH14; được sửa đổi, bổ sung bởi Luật số 11/2022/QH15;",
+     ["based_on", "based_on"]),
+    # an amending law of the basis list and the laws it amends: all of the list
+    ("Căn cứ Luật Giá số 16/2023/QH15; Luật số 05/2025/QH15 sửa đổi, bổ sung một số điều của Luật Thống kê "
+     "số 89/2015/QH13, Luật Thư viện số 46/2019/QH14;", ["based_on"] * 4),
+])
+def test_amending_law_in_own_basis_line(text, relations):
+    assert [r.relation for r in refs(text)] == relations

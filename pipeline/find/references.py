@@ -9,7 +9,9 @@ Everything that varies is data, compiled once at import:
   words around a mention (``số``, ``của``, title leads, stop words), the
   forms of documents cited by name, alias cues and relation cues;
 - ``data/doc_types.toml``: type words and type codes (with typing slips);
-- ``data/issuers.toml``: issuer codes, their canonical case, sector and level.
+- ``data/issuers.toml``: issuer codes, their canonical case, sector and level;
+- ``data/laws.toml``: titles of laws and codes, which decide where a law cited
+  by name ends.
 
 The hot path is a handful of compiled regexes over the NFC text (after a
 same-length ``str.translate``, so offsets stay those of ``text``); no word
@@ -263,6 +265,10 @@ def _phrases(words) -> dict[str, list[tuple[str, ...]]]:
 _ISSUER_STOPS = _phrases(_W["issuer_stops"])
 _ISSUER_STOPS_ANY = {w.casefold() for w in _W.get("issuer_stops_any_case", [])}
 _ISSUER_LOWER_OK = {w.casefold() for w in _W.get("issuer_lower_words", [])}
+_ISSUER_PHRASES = _phrases(_W.get("issuer_name_phrases", []))
+_ISSUER_COMPLETE = {tuple(w.casefold().split()) for w in _W.get("issuer_complete", [])}
+_ISSUER_CONTINUES = _ISSUER_LOWER_OK | {w.casefold() for w in _W.get("issuer_complete_continues", [])}
+_ROMAN_RE = re.compile(r"[IVXLC]+\Z")
 _AND_BREAKERS = _phrases(_W.get("name_and_breakers", ["các"]))
 _COMMA_JOINS = [tuple(w.casefold().split()) for w in _W.get("name_comma_joins", [])]
 _NAME_STOPS = _phrases(_W["name_stops"])
@@ -291,6 +297,35 @@ _SHORT_RE = re.compile(r"[ \t]+(?:(?i:số)[ \t]*)?(?P<n>\d{1,5}[a-zđ]?)(?![\w/
 _UNIT_AFTER_RE = re.compile(r"[ \t]*(?i:năm|tháng|ngày|giờ|lần|%|người|tỷ|triệu)(?!\w)")
 _NOT_YET = _phrases(_S.get("not_yet", {}).get("before", []) + _S.get("not_named", {}).get("before", []))
 _TITLE_NAME_END_RE = re.compile(r"[.;:(\n]|[ \t](?:" + _alt(_W["title_name_stops"]) + r")(?!\w)")
+
+
+def _known_titles() -> dict[str, re.Pattern]:
+    """laws.toml: per type, a regex for a known title right after the type word (longest wins; any case;
+    a comma of the title may be missing in the text)."""
+    out = {}
+    for t in load("laws").get("type", []):
+        variants = set()
+        for title in t["titles"]:
+            variants |= {title.casefold(), title.replace(",", "").casefold()}
+        out[t["name"]] = re.compile(r"[ \t]+(?i:" + _trie(variants).replace(",", r"[ \t]*,") + r")(?!\w)")
+    return out
+
+
+_KNOWN_TITLES = _known_titles()
+
+
+def _known_end(s: str, pos: int, dtype: str, end: int) -> int:
+    """End of a known title (laws.toml) right after the type word at ``pos``, else ``end``."""
+    rx = _KNOWN_TITLES.get(dtype)
+    k = rx.match(s, pos) if rx is not None else None
+    if not k or (k.end() < end and _YEAR_TAIL_RE.fullmatch(s, k.end(), end)):
+        return end  # "Luật An ninh mạng 2025": the year the general rule read stays
+    return k.end()
+
+
+_YEAR_TAIL_RE = re.compile(r"[ \t]+(?:19|20)\d\d")
+
+
 _AMEND = _S.get("amending", {})
 _AMEND_TYPES = set(_AMEND.get("types", []))
 _AMEND_RE = re.compile(r"[ \t]*\n?[ \t]*(?<=\s)(?i:" + _alt(_AMEND.get("lead", ["sửa đổi"])) + r")[ \t]*\n?[ \t]*(?<=\s)")
@@ -312,6 +347,9 @@ _SELF_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("self_words", [])) + r")(?!\w)
 _MAX_GAP = int(_R.get("max_gap_words", 6))
 # "Bộ trưởng … ban hành Thông tư sửa đổi … Thông tư số …": the document's own promulgation formula
 _SELF_ISSUE_RE = re.compile(r"(?i:ban\s+hành)\s+(?:" + _TYPEWORD_ALT + r")\s*\Z")
+_PASSIVE_AMEND_RE = re.compile(r"(?<!\w)(?:" + _alt(_R.get("basis_passive", ["được"])) + r")\s+(?:" +
+                               _alt(_R.get("amends", [])) + r")(?!\w)", re.I)
+_OTHER_TITLE = {" ".join(w.casefold().split()) for w in _R.get("other_title", [])}
 _BASIS_WHERE = {w.casefold() for w in _R.get("basis_where", [])}
 _WHERE = {w.casefold() for w in _R.get("where", [])}
 _BASED_ON_LINE_RE = re.compile(r"(?:" + _alt([w[:1].upper() + w[1:] for w in _R.get("based_on", [])] +
@@ -366,6 +404,12 @@ def _stop_at(tokens: list[str], i: int, stops, caps_ctx: bool) -> bool:
     return any(tuple(low[:len(p)]) == p for p in cands)
 
 
+def _phrase_len(tokens: list[str], i: int, phrases) -> int:
+    """Length of the longest phrase of ``phrases`` at tokens[i] (case-folded), or 0."""
+    low = [t.casefold() for t in tokens[i:i + 4]]
+    return next((len(p) for p in phrases.get(low[0], ()) if tuple(low[:len(p)]) == p), 0)
+
+
 def _tokens_from(s: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
     """Up to ``limit`` tokens of the same line from ``pos``: (token, start, end).
 
@@ -398,7 +442,20 @@ def _issuer_after(s: str, pos: int) -> Optional[tuple[str, int]]:
     words = [t for t, _, _ in toks]
     end = None
     run = 0
+    skip = 0
     for i, (t, st, e) in enumerate(toks):
+        if skip:
+            skip -= 1
+            end = e
+            continue
+        if t[:1].isupper() and t.casefold() in _ISSUER_PHRASES:
+            n = _phrase_len(words, i, _ISSUER_PHRASES)
+            if n:
+                skip, run, end = n - 1, 0, e
+                continue
+        if caps and i > 0 and tuple(w.casefold() for w in words[:i]) in _ISSUER_COMPLETE and \
+                t.casefold() not in _ISSUER_CONTINUES and not t.isdigit() and not _ROMAN_RE.match(t):
+            break  # "… CỦA QUỐC HỘI THÍ ĐIỂM …"
         if i > 0:
             f = t.casefold()
             if f in _ISSUER_STOPS_ANY:
@@ -481,6 +538,23 @@ def _type_from_code(code_fold: str, sector: str, word_type: Optional[str]) -> tu
     return None, None
 
 
+_TW_BEFORE_RE = re.compile(r"(?<!\w)(?P<tw>" + _TYPEWORD_ALT + r")[ \t]+\Z")
+
+
+def _compound_type(s: str, start: int, code: str, word_type: str, lo: int) -> tuple[str, int]:
+    """"Thông báo Kết luận số 99-TB/TW": when the type word next to the symbol disagrees with its type
+    code and the type word just before it agrees, that one names the type and starts the mention."""
+    cands = _CODE.get(code.translate(_MAP).casefold())
+    if not cands or any(n == word_type for _, n, _ in cands):
+        return word_type, start
+    m = _TW_BEFORE_RE.search(s, lo, start)
+    if m and m.group("tw")[:1].isupper():
+        wt = _WORD2TYPE.get(" ".join(m.group("tw").casefold().split()))
+        if wt and any(n == wt for _, n, _ in cands):
+            return wt, m.start()
+    return word_type, start
+
+
 def _full_mentions(s: str) -> list[_M]:
     out = []
     for m in _sym_iter(s):
@@ -506,6 +580,10 @@ def _full_mentions(s: str) -> list[_M]:
                     word_type = wt or None
             if not has_word and left.group("so"):
                 start = left.start("so")
+        if word_type and "type" in g:
+            word_type, start = _compound_type(s, start, g["type"], word_type, w0)
+        if sch.get("needs_type_word") and not word_type:
+            continue
         info = issuer_info(issuer_raw)
         sector = info["sector"] if info and info["sector"] in ("party", "state") else sch["sector"]
         if sch["name"] == "codeless" and g.get("issuer", "").casefold() in _CODE:
@@ -526,6 +604,8 @@ def _full_mentions(s: str) -> list[_M]:
         num = number.translate(_MAP)
         if sch["name"] == "law":
             symbol = f"{num}/{year}/{issuer}"
+        elif sch["name"] == "notype":
+            symbol = f"{num}/{issuer}"
         elif sch["name"] == "codeless":
             symbol = f"{num}/{year + '/' if year else ''}{issuer}-{_nospace(unit)}"
         elif sector == "party" and not year and not unit:
@@ -576,7 +656,10 @@ def _name_tokens(s: str, pos: int, form: str, caps: bool) -> int:
 
 
 def _not_yet(s: str, start: int) -> bool:
-    toks = _WORD_RE.findall(s[max(0, start - 40):start])[-4:]
+    before = s[max(0, start - 40):start]
+    if ":" in before:
+        before = before[before.rindex(":") + 1:]  # "thẩm tra các dự án: Luật A, Luật B": a list of existing laws
+    toks = _WORD_RE.findall(before)[-4:]
     low = [t.casefold() for t in toks]
     for i in range(len(low)):
         for p in _NOT_YET.get(low[i], ()):
@@ -670,7 +753,8 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
                 inner = _TW_RE.match(s, pos)
                 if not inner or _WORD2TYPE.get(" ".join(inner.group("tw").casefold().split())) not in _AMEND_TYPES:
                     break
-                e = _name_tokens(s, inner.end(), "name", False)
+                idt = _WORD2TYPE.get(" ".join(inner.group("tw").casefold().split()))
+                e = _known_end(s, inner.end(), idt, _name_tokens(s, inner.end(), "name", False))
                 if e <= inner.end():
                     break
                 end = e
@@ -703,6 +787,8 @@ def _named_and_short(s: str, taken: list[tuple[int, int]]) -> list[_M]:
             continue
         if _not_yet(s, a):
             continue
+        if form == "name":
+            end = _known_end(s, b, dtype, end)
         while s.startswith(",", end):
             nxt = [t.casefold() for t, _, _ in _tokens_from(s, end + 1, 3)]
             if not any(tuple(nxt[:len(j)]) == j for j in _COMMA_JOINS):
@@ -874,6 +960,10 @@ def _aliases(s: str, mentions: list[_M]) -> tuple[dict[str, _M], list[tuple[int,
     return amap, spans
 
 
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
 def _own_symbols(s: str, parsed, fulls: list[_M]) -> set[str]:
     own = set()
     doc = getattr(parsed, "document", None) if parsed is not None else None
@@ -952,6 +1042,8 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
         gap0 = sent0
     gap = _ALIAS_RE.sub(lambda a: " " * len(a.group()), s[gap0:m.start])
     cues = list(_CUE_RE.finditer(gap))
+    if based_line and cues and _PASSIVE_AMEND_RE.search(gap):
+        return "based_on"  # "Căn cứ Luật A … đã được sửa đổi, bổ sung … theo Luật số …"
     if not cues:
         if based_line:
             return "based_on"
@@ -977,6 +1069,9 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
     if rel == "implements":
         if between > _MAX_GAP:
             return "cites"
+        if prev is not None and prev.end <= gap0 + c.start() < prev.title_end and \
+                " ".join(c.group("c").casefold().split()) in _OTHER_TITLE:
+            return "cites"
         bw = _WORD_RE.findall(gap[:c.start()])[-4:]
         if bw and _ASSESS_RE.search(" ".join(bw)):
             return "cites"
@@ -984,6 +1079,9 @@ def _relation(s: str, m: _M, prev: Optional[_M], prev_rel: Optional[str], header
     if rel in ("replaces", "amends", "repeals"):
         if between > 3:
             return "cites"
+        if based_line and rel == "amends" and prev is not None and prev.end >= line_start and \
+                not gap[:c.start()].strip():
+            return "based_on"  # "Căn cứ …; Luật số 43/2024/QH15 sửa đổi, bổ sung một số điều của Luật A …"
         head = s[sent0:gap0 + c.start()]
         if m.start < header_end or _SELF_RE.search(head) or re.match(r"\s*(?:\d+[.)]\s*)?$", head) or \
                 _SELF_ISSUE_RE.search(head):
@@ -1010,6 +1108,9 @@ def find_references(text: str, parsed=None) -> list[Reference]:
     fulls = [f for f in fulls if _symkey(f.symbol) not in own]
     taken = [(f.start, f.end) for f in all_fulls]
     amap, alias_spans = _aliases(s, all_fulls)
+    # "(sau đây gọi là Nghị quyết số 57-NQ/TW)": an alias being defined is no reference
+    if alias_spans:
+        fulls = [f for f in fulls if not _inside(f.start, alias_spans)]
     others = _named_and_short(s, taken)
     phrases = _phrase_mentions(s, fulls)
     titled = _titled_mentions(s, fulls)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import data
-from pipeline.parse.header import organ_of, parse_header, recase_phrase
+from pipeline.parse.header import local_body, organ_of, parse_header, recase_phrase
 from pipeline.parse.signature import parse_addressees, parse_signature
 from pipeline.parse.structure import parse_structure
 from pipeline.records import Document
@@ -39,7 +39,7 @@ def parse(text: str) -> Parsed:
         signed_for = recase_phrase(sig.issuer, text)
         organs = data.load("header")["party_organs"]
         if not doc.issuer:
-            doc.issuer = signed_for
+            doc.issuer = local_body(signed_for, text)
         elif getattr(doc, "committee", None) and getattr(doc, "issuer_source", None) in ("header", "organ") and any(
                 signed_for.lower().startswith(o.lower()) for o in organs):
             # "T/M BAN THƯỜNG VỤ" under a committee's header: the organ issues it

@@ -310,13 +310,21 @@ class _CaseModel:
             c[t] = c.get(t, 0) + 1
         return c
 
+    def _word_not_numeral(self, w: str, prev, nxt) -> bool:
+        """"PHẠM VI": a Roman-looking word that is a word next to ``prev`` / ``nxt`` (header.toml
+        ``not_numerals``, or the body writes it in lower case after the same word)."""
+        nn = _not_numerals()
+        if (prev is not None and f"{prev} {w}" in nn) or (nxt is not None and f"{w} {nxt}" in nn):
+            return True
+        return prev is not None and any(t == w for t in self._counts(w, prev, _ANY))
+
     def spell(self, words: list[str], i: int) -> str:
         w = words[i].lower()
-        if _ROMAN_RE.match(words[i]):
-            return words[i].upper()
         prev = words[i - 1].lower() if i > 0 else None
         nxt = words[i + 1].lower() if i < len(words) - 1 else None
-        self._look(w)
+        self._look(w)  # before the numeral test: it reads the body's spellings of this word
+        if _ROMAN_RE.match(words[i]) and not self._word_not_numeral(w, prev, nxt):
+            return words[i].upper()
         if w in self.occ:
             for p, q in ((prev, nxt), (prev, _ANY), (_ANY, nxt)):
                 if p is None or q is None:
@@ -333,6 +341,11 @@ class _CaseModel:
         if w in self.caps:
             return words[i].upper()
         return w
+
+
+@lru_cache(maxsize=1)
+def _not_numerals() -> frozenset:
+    return frozenset(p.lower() for p in _tables().get("not_numerals", []))
 
 
 @lru_cache(maxsize=1)
@@ -615,6 +628,23 @@ def organ_of(organ: str, committee: str | None) -> str:
                 return f"{organ[:len(head)]} {committee}"
             return organ
     return organ
+
+
+def local_body(body: str, text: str) -> str | None:
+    """A signed-for body that needs its place (header.toml [local_bodies]) completed from the body
+    speaking in the text ("UBND Thành phố yêu cầu …" -> "Ủy ban nhân dân Thành phố"), else None;
+    any other body as it is."""
+    tabs = _tables()
+    forms = tabs.get("local_bodies", {})
+    key = next((k for k in forms if k.lower() == body.strip().lower()), None)
+    if key is None:
+        return body
+    verbs = "|".join(re.escape(v) for v in tabs["speaking_verbs"])
+    alts = "|".join(re.escape(f) for f in forms[key])
+    locs = "|".join(re.escape(w) + "|" + re.escape(w[:1].upper() + w[1:]) for w in tabs.get("locality_words", []))
+    rx = re.compile(rf"(?<!\w)(?:{alts})\s+(?P<loc>(?:{locs})(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹ]*)*)\s+(?:{verbs})(?!\w)")
+    m = rx.search(text)
+    return f"{key} {m.group('loc')}" if m else None
 
 
 def _speaking_organ(text: str, start: int, model) -> str | None:

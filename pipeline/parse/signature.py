@@ -169,6 +169,18 @@ def parse_addressees(text: str, start: int = 0, limit: int = 3000) -> tuple[list
     return [], start
 
 
+def _signed_capacity(lines) -> int | None:
+    """The first capacity line (TM./KT. …) anywhere after the header with a person's name within the next
+    five lines: the signature of a document without "Nơi nhận" that an attached programme follows."""
+    for i, (_, _, l) in enumerate(lines):
+        if not _capacity(l):
+            continue
+        for _, _, l2 in lines[i + 1:i + 6]:
+            if is_person_name(l2):
+                return i
+    return None
+
+
 def parse_signature(text: str, start: int = 0) -> Signature:
     lines = _lines(text, start)
     nn_i = next((i for i, (_, _, l) in enumerate(lines) if _NOI_NHAN_RE.match(l)), None)
@@ -192,6 +204,8 @@ def parse_signature(text: str, start: int = 0) -> Signature:
                 if j < len(lines) and is_person_name(lines[j][2]):
                     cap_i = i
                     break
+    if cap_i is None and nn_i is None:
+        cap_i = _signed_capacity(lines)
     sig = Signature(body_end=len(text))
     ends = [lines[i][0] for i in (nn_i, cap_i) if i is not None]
     if ends:
