@@ -84,12 +84,143 @@ class _AnyOf:
         self._head = re.compile("|".join(f"(?:{p})" for p in head), flags) if head else None
         self._rest = re.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
 
+        # a literal each unanchored pattern needs (lower case under re.I): where none is in a
+        # window, the search there finds nothing
+        lits = [_required_literal(p, flags) for p in rest]
+        self._lits = tuple(lits) if rest and all(lits) else None
+        self._icase = bool(flags & re.I)
+
     def search(self, s: str, pos: int = 0, endpos: int = sys.maxsize):
         if self._head is not None and pos == 0:
             m = self._head.match(s, 0, endpos)
             if m:
                 return m
         return self._rest.search(s, pos, endpos) if self._rest is not None else None
+
+    def _none_in(self, text: str, a: int, b: int) -> bool:
+        """Is no required literal of the unanchored patterns in ``text[a:b]``?"""
+        if self._lits is None:
+            return False
+        if self._icase:
+            d = _doc(text)
+            if d.odd:
+                return False
+            low = d.low
+            return not any(low.find(w, a, b) >= 0 for w in self._lits)
+        return not any(text.find(w, a, b) >= 0 for w in self._lits)
+
+    def search_in(self, text: str, a: int, b: int):
+        """``self.search(text, a, b)``, the unanchored part only where it can match."""
+        if self._head is not None and a == 0:
+            m = self._head.match(text, 0, b)
+            if m:
+                return m
+        if self._rest is None or self._none_in(text, a, b):
+            return None
+        return self._rest.search(text, a, b)
+
+    def search_slice(self, text: str, a: int, b: int):
+        """``self.search(text[a:b])``, the unanchored part only where it can match."""
+        s = text[a:b]
+        if self._head is not None:
+            m = self._head.match(s)
+            if m:
+                return m
+        if self._rest is None or self._none_in(text, a, b):
+            return None
+        return self._rest.search(s)
+
+
+def _required_literal(pattern: str, flags: int) -> Optional[str]:
+    """The longest run of plain characters at the top level of ``pattern`` (every match
+    contains it), lower-cased under re.I; None if there is no such run of 2+ characters."""
+    try:
+        from re import _constants as C, _parser as P  # noqa: N812
+
+        sp = P.parse(pattern, flags)
+        icase = bool((flags | sp.state.flags) & re.I)
+        best, run = "", ""
+        for op, av in sp:
+            if op is C.LITERAL:
+                run += chr(av)
+                if len(run) > len(best):
+                    best = run
+            else:
+                run = ""
+        if len(best) < 2:
+            return None
+        return "".join(_low1(ch) for ch in best) if icase else best
+    except Exception:  # another Python: no prefilter (always correct)
+        return None
+
+
+def _low1(ch: str) -> str:
+    """The simple lower case of one character (what re's IGNORECASE compares)."""
+    return ch.lower()[:1] or ch
+
+
+# ---------------------------------------------------------------------------
+# per-document context: the text lower-cased with offsets kept, for cheap "is a cue word
+# anywhere here" tests before a case-insensitive search; replaced whole (thread-safe)
+
+
+@functools.lru_cache(maxsize=1)
+def _odd_chars() -> frozenset:
+    """Characters re's IGNORECASE equates with a letter of the words tested by ``_may`` (and
+    the skip patterns' literals) other than by simple lower case ("ı" with "i", "ſ" with
+    "s"): in a text with one, the lower-case tests are not used."""
+    try:
+        from re._casefix import _EXTRA_CASES
+    except Exception:  # pragma: no cover - another Python: treat every text as odd
+        return frozenset(["\0"])
+    c = _cfg()
+    letters = set("".join(c["cue_words"] + c["praise_words"] + c["trouble_words"] + c["bg_words"]
+                          + (c["skip"]._lits or ()) + _PARTNER_WORDS))
+    out = set()
+    for x in letters:
+        for v in _EXTRA_CASES.get(ord(x), ()):
+            ch = chr(v)
+            out.add(ch)
+            out.update(u for u in (ch.upper(), ch.title()) if len(u) == 1 and _low1(u) == ch)
+    return frozenset(out)
+
+
+class _Doc:
+    __slots__ = ("text", "low", "odd")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.low = "".join(map(_low1, text)) if len(text.lower()) != len(text) else text.lower()
+        odd = _odd_chars()
+        self.odd = "\0" in odd or any(c in text for c in odd)
+
+
+_DOC: list = [None]
+
+
+def _doc(text: str) -> _Doc:
+    d = _DOC[0]
+    if d is None or d.text is not text:
+        d = _Doc(text)
+        _DOC[0] = d
+    return d
+
+
+def _may(text: str, words: tuple, a: int, b: int) -> bool:
+    """False only when no word of ``words`` (lower case) is in ``text[a:b]`` in any letter
+    case: then a case-insensitive pattern that needs one of them cannot match there."""
+    d = _doc(text)
+    if d.odd:
+        return True
+    low = d.low
+    for w in words:
+        if low.find(w, a, b) >= 0:
+            return True
+    return False
+
+
+def _lows(words) -> tuple:
+    return tuple(sorted({"".join(map(_low1, w)) for w in words}))
 
 
 @functools.lru_cache(maxsize=1)
@@ -147,6 +278,11 @@ def _cfg():
         "not_actor": re.compile(rf"(?i:(?<!được )\b(?:{_alt(c['actors']['not_actor'])})\b)"),
         "figure_front": re.compile(r"\d+(?:[.,]\d+)?\s*%\s+"),
         "directive": re.compile(r"(?i:\b(?:yêu cầu|đề nghị|giao|chỉ đạo|kêu gọi)\b)"),
+        # the words the patterns above need (one of them), for the cheap tests of ``_may``
+        "cue_words": _lows(c["lead_in"]["cues"]),
+        "praise_words": _lows(c["skip"]["praise"]),
+        "trouble_words": _lows(c["kinds"]["report_trouble"]),
+        "bg_words": _lows(c["skip"]["background_cues"]),
     }
     return cfg
 
@@ -325,7 +461,8 @@ def _actor_at_uncached(text: str, s: int, e: int) -> tuple[list[str], Optional[t
     # "X yêu cầu <actor> …" in the first clause, X a body (the issuer)
     first_end = min(e2, s + 300)
     closing = bool(_CLOSING_RE.match(text, s, s + 10))
-    for m in cfg["lead_cue"].finditer(text, s, first_end if not closing else e2):
+    cue_end = first_end if not closing else e2
+    for m in (cfg["lead_cue"].finditer(text, s, cue_end) if _may(text, cfg["cue_words"], s, cue_end) else ()):
         pre = text[p:m.start()]
         after_colon = bool(re.search(r":\s*$", text[max(s, m.start() - 3):m.start()]))
         if m.start() > p and not closing and not after_colon and not (
@@ -336,7 +473,7 @@ def _actor_at_uncached(text: str, s: int, e: int) -> tuple[list[str], Optional[t
         if r:
             return r[0], r[1], True
     # "nếu có vướng mắc thì <actor> …"
-    tm = _THI_RE.search(text[s:min(e2, s + 200)])
+    tm = _THI_RE.search(text[s:min(e2, s + 200)]) if text.find("thì", s, min(e2, s + 200)) >= 0 else None
     if tm:
         r = _phrase(text, s + tm.end(), e2)
         if r:
@@ -399,7 +536,7 @@ def lead_in_actor(text: str, s: int, e: int) -> list[str]:
     """The actor a lead-in sentence addresses ("… yêu cầu các cấp ủy … thực hiện …:")."""
     cfg = _cfg()
     best: list = []
-    for m in cfg["lead_cue"].finditer(text, s, e):
+    for m in (cfg["lead_cue"].finditer(text, s, e) if _may(text, cfg["cue_words"], s, e) else ()):
         r = _phrase(text, m.end(), e, extend=True)
         if r:
             best = r[0]
@@ -498,7 +635,7 @@ class _Walker:
             if k != "other":
                 self.attr(k, s, vs, e)
             return
-        if _cfg()["skip"].search(text[s:min(e, s + 60)]):
+        if _cfg()["skip"].search_slice(text, s, min(e, s + 60)):
             return
         # split sentences that name their own, different actor
         sents = _sentences(text, s, e)
@@ -815,6 +952,7 @@ def _names_in(text: str, spans) -> list[str]:
 
 
 _PARTNER_RE = re.compile(r"(?i:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+)")
+_PARTNER_WORDS = ("phối hợp",)
 _PARTNER_STOP = re.compile(
     r"(?i:\s+(?:để|nhằm|trong việc|trong|tổ chức|triển khai|thực hiện|xây dựng|tuyên truyền|rà soát|hướng dẫn|"
     r"tham mưu|kiểm tra|theo dõi|đánh giá|nghiên cứu|đề xuất|cung cấp|bảo đảm|đảm bảo|tăng cường|giải quyết|"
@@ -826,7 +964,7 @@ _PARTNER_STOP = re.compile(
 def partners_in(text: str, s: int, e: int) -> list[str]:
     cfg = _cfg()
     out = []
-    for m in _PARTNER_RE.finditer(text, s, e):
+    for m in (_PARTNER_RE.finditer(text, s, e) if _may(text, _PARTNER_WORDS, s, e) else ()):
         if not cfg["head"].match(text, m.end(), e):
             continue
         st = _PARTNER_STOP.search(text, m.end(), min(e, m.end() + 250))
@@ -903,7 +1041,8 @@ def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
         return "prohibition"
     if cfg["report_start"].match(text, bs, u.end):
         return "report"
-    if cfg["report_trouble"].search(t[:200]) and _REPORT_WORD_RE.search(t):
+    if _may(text, cfg["trouble_words"], u.start, min(u.end, u.start + 200)) and cfg["report_trouble"].search(t[:200]) \
+            and _REPORT_WORD_RE.search(t):
         return "report"
     if _PERIODIC_RE.match(t) and _REPORT_TO_RE.search(t) and report_to_in(text, u.start, u.end):
         return "report"
@@ -962,7 +1101,7 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
 
     # the classifier, in one batch, for the units whose context leaves the decision open
     skip = _cfg()["skip"]
-    open_units = [u for u in units if u.ctx in _MODEL_CTX and not skip.search(text, u.start, min(u.end, u.start + 60))
+    open_units = [u for u in units if u.ctx in _MODEL_CTX and not skip.search_in(text, u.start, min(u.end, u.start + 60))
                   and (u.ctx == "narrative" or _is_directive(text, u.start, u.end))]
     preds = predict_kinds([text[u.start:u.end] for u in open_units], [u.ctx for u in open_units])
     for u, pr in zip(open_units, preds):
@@ -1096,14 +1235,15 @@ _SELF_RE = re.compile(r"(?i:(?:nghị quyết|chỉ thị|kế hoạch|quyết �
 def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     cfg = _cfg()
     t = text[u.start:u.end]
-    if cfg["skip"].search(t[:60]):
+    if cfg["skip"].search_slice(text, u.start, min(u.end, u.start + 60)):
         return None
     if not u.ctx.startswith("table") and len(t) < 60 and t[-1] not in ".;!?…" and not cfg["verbs"].search(t):
         return None
     names, span, by_cue = actor_at(text, u.start, u.end)
     if not names and cfg["legal_basis"].match(t):
         return None
-    if cfg["praise"].search(t, 0, 120) and not cfg["praise_but"].search(t):
+    if _may(text, cfg["praise_words"], u.start, min(u.end, u.start + 120)) and cfg["praise"].search(t, 0, 120) \
+            and not cfg["praise_but"].search(t):
         return None  # "Bộ Chính trị ghi nhận và biểu dương …": praise, not a duty
     if _SELF_RE.match(t):  # "Nghị quyết này được phổ biến …": the document itself
         names, span, by_cue = [], None, False
@@ -1121,10 +1261,10 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         if u.ctx == "preamble":
             if not (directive and names) or re.match(r"(?i:thực hiện|căn cứ|theo đề nghị|xét)\b", t):
                 return None
-            if cfg["bg"].search(t) and not by_cue:
+            if _may(text, cfg["bg_words"], u.start, u.end) and cfg["bg"].search(t) and not by_cue:
                 return None
         else:
-            if cfg["bg"].search(t) and not (by_cue and names):
+            if _may(text, cfg["bg_words"], u.start, u.end) and cfg["bg"].search(t) and not (by_cue and names):
                 return None
             if by_cue and names:
                 carry[:] = [names]
@@ -1137,7 +1277,7 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         return None
     if u.ctx == "background":
         # purposes and requirements: a record only where an actor is told to act
-        if cfg["bg"].search(t) or not (names and not by_cue and re.search(r"(?i:\b(?:phải|có trách nhiệm|chịu trách nhiệm|triển khai|thực hiện)\b)", t)):
+        if (_may(text, cfg["bg_words"], u.start, u.end) and cfg["bg"].search(t)) or not (names and not by_cue and re.search(r"(?i:\b(?:phải|có trách nhiệm|chịu trách nhiệm|triển khai|thực hiện)\b)", t)):
             return None
 
     kind = _kind_rules(text, u, body_start)
