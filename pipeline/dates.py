@@ -293,6 +293,9 @@ _N_UNIT = re.compile(r"\s*(?:\([^()\n]{1,25}\)\s*)?\s(?:tháng|ngày|tuần|năm
 _N_HALF = re.compile(r"\s+tháng\s+(?:đầu|cuối)")
 _N_ONCE = re.compile(r"\s+tháng\s+(?:một|1)\s+lần")
 _N_RANGE = re.compile(rf"\s*(?:[{_DASH}]|đến|tới)\s*(?:năm\s+)?(?:19|20)\d\d")
+# what the patterns above can start with, besides white space
+_SEP_FIRST = frozenset("/.‐‑‒–—−-")
+_RANGE_FIRST = frozenset("‐‑‒–—−-đt")
 _KEYWORDS = {
     "quý": ("quarter",), "hàng": ("rec",), "hằng": ("rec",), "mỗi": ("rec",),
     "định": ("rec0",), "thường": ("rec0",), "sáu": ("half0", "rec0"), "nửa": ("half0",),
@@ -335,32 +338,38 @@ def _anchors(text: str, s: int, e: int) -> dict:
     A: dict[str, list] = {k: [] for k in (
         "d0", "d1", "d2", "month", "quarter", "half", "year", "cell", "range", "rel", "rec", "rec0", "recof", "per",
         "ongoing")}
+    d0, d1, d2, month, rel = A["d0"], A["d1"], A["d2"], A["month"], A["rel"]
     for m in _DIGITS.finditer(text, s, e):
         p, q = m.span()
         L = q - p
         cands = None
+        # the character after the digits decides which of the patterns below can match
+        # (each needs a separator, a space, "(" or a dash first): skip the others
+        c = low[q] if q < e else ""
+        sp = c.isspace()
         if L <= 2:
-            if _N_SEP.match(low, q, e):
+            if (sp or c in _SEP_FIRST) and _N_SEP.match(low, q, e):
                 cands = _cands(text, p, s)
-                A["d0"].append((p, cands))
-                A["d2"].append((p, cands))
-            if _N_THANG.match(low, q, e):
+                d0.append((p, cands))
+                d2.append((p, cands))
+            if sp and _N_THANG.match(low, q, e):
                 cands = cands or _cands(text, p, s)
-                A["d1"].append((p, cands))
-                A["d2"].append((p, cands))
-            if "tháng" in low[max(s, p - 7):p]:
+                d1.append((p, cands))
+                d2.append((p, cands))
+            if low.find("tháng", max(s, p - 7), p) >= 0:
                 cands = cands or _cands(text, p, s)
-                A["month"].append((p, cands))
-            if m.group() in ("6", "06") and _N_HALF.match(low, q, e):
-                A["half"].append((p, [p]))
-            if m.group() in ("6", "06") and _N_ONCE.match(low, q, e):
-                A["rec0"].append((p, [p]))
-        if L <= 3 and _N_UNIT.match(low, q, e):
-            A["rel"].append((p, cands or _cands(text, p, s)))
+                month.append((p, cands))
+            if sp and (L == 1 and text[p] == "6" or L == 2 and text[p:q] == "06"):
+                if _N_HALF.match(low, q, e):
+                    A["half"].append((p, [p]))
+                if _N_ONCE.match(low, q, e):
+                    A["rec0"].append((p, [p]))
+        if L <= 3 and (sp or c == "(") and _N_UNIT.match(low, q, e):
+            rel.append((p, cands or _cands(text, p, s)))
         if L == 4 and text[p:p + 2] in ("19", "20"):
-            if "năm" in low[max(s, p - 12):p]:
+            if low.find("năm", max(s, p - 12), p) >= 0:
                 A["year"].append((p, _cands(text, p, s)))
-            if _N_RANGE.match(low, q, e):
+            if (sp or c in _RANGE_FIRST) and _N_RANGE.match(low, q, e):
                 A["range"].append((p, _cands(text, p, s)))
             i = p
             while i > s and text[i - 1] in " \t":
