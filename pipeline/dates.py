@@ -26,6 +26,7 @@ each over the whole text costs about ten times more.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import re
@@ -690,6 +691,9 @@ def _cue_re(cues: tuple) -> re.Pattern:
     return re.compile(rf"(?:^|(?<=[^\w]))(?:{_alt(cues)})(?:\s+(?:là|vào|đến|tới|trong))?\s*$", _F)
 
 
+_OPEN_END_RE = re.compile(r"\(\s*$")
+
+
 def _line_alone(text: str, x: TimeExpr) -> bool:
     """The expression is all of its line / table cell (a "Thời hạn" column)."""
     i = x.start
@@ -726,10 +730,15 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
     # just before "hằng tháng/năm" joins the recurrence ("trước ngày 10 tháng 01 hàng năm").
     big = _pick(recs + rels + _ongoing(text, start, end))
     res: list[TimeExpr] = []
-    bi = 0
+    # big is sorted and its items do not overlap (_pick): an atom overlaps one of them iff the
+    # last that starts at or before it runs past its start, or the next starts inside it
+    bstarts = [b.start for b in big]
     for a in atoms:
-        covered = any(b.start <= a.start < b.end or a.start <= b.start < a.end for b in big)
-        if covered:
+        k = bisect.bisect_right(bstarts, a.start)
+        if k and a.start < big[k - 1].end:
+            continue
+        k = bisect.bisect_left(bstarts, a.start, k - 1 if k else 0)
+        if k < len(big) and bstarts[k] < a.end:
             continue
         res.append(a)
     for b in big:
@@ -801,7 +810,8 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
             continue
         ls = text.rfind("\n", 0, x.start) + 1
         before = text[max(ls, x.start - 60):x.start]
-        before = re.sub(r"\(\s*$", "", before)
+        if "(" in before:
+            before = _OPEN_END_RE.sub("", before)
         if cre.search(before) and not (ncre and ncre.search(before)):
             x.is_deadline_cue = True
         elif _line_alone(text, x) and x.kind in ("date", "datetime", "month", "quarter", "half", "year"):

@@ -1042,8 +1042,9 @@ def report_to_in(text: str, s: int, e: int) -> Optional[str]:
 def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
     cfg = _cfg()
     t = text[u.start:u.end]
-    low = t.lower()
-    if ("cấm" in low or "không" in low) and cfg["prohibition"].search(t):
+    low = _doc(text).low  # lower case, offsets kept: the same "in" answers as t.lower()
+    if (low.find("cấm", u.start, u.end) >= 0 or low.find("không", u.start, u.end) >= 0) \
+            and cfg["prohibition"].search(t):
         return "prohibition"
     if cfg["figure"].match(t) or cfg["target_start"].match(t):
         return "target"
