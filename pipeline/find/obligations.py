@@ -119,6 +119,14 @@ class _AnyOf:
             return None
         return self._rest.search(text, a, b)
 
+    def found_in_slice(self, text: str, a: int, b: int) -> bool:
+        """``bool(self.search(text[a:b]))``, remembered per document."""
+        memo = _doc(text).skip
+        r = memo.get((a, b))
+        if r is None:
+            r = memo[(a, b)] = self.search_slice(text, a, b) is not None
+        return r
+
     def search_slice(self, text: str, a: int, b: int):
         """``self.search(text[a:b])``, the unanchored part only where it can match."""
         s = text[a:b]
@@ -186,10 +194,12 @@ def _odd_chars() -> frozenset:
 
 
 class _Doc:
-    __slots__ = ("text", "low", "odd")
+    __slots__ = ("text", "low", "odd", "actor", "skip")
 
     def __init__(self, text: str):
         self.text = text
+        self.actor: dict = {}  # (s, e) -> _actor_at(text, s, e)
+        self.skip: dict = {}  # (a, b) -> bool(skip.search_slice(text, a, b))
         low = text.lower()
         self.low = "".join(map(_low1, text)) if len(low) != len(text) else low
         odd = _odd_chars()
@@ -285,6 +295,8 @@ def _cfg():
         "trouble_words": _lows(c["kinds"]["report_trouble"]),
         "bg_words": _lows(c["skip"]["background_cues"]),
     }
+    # the four attribute labels as one pattern, alternatives in _attr_kind's order
+    cfg["attr_any"] = re.compile("|".join(f"(?P<{k}>{cfg['attr_' + k].pattern})" for k in _ATTR_KINDS))
     return cfg
 
 
@@ -429,7 +441,11 @@ def _phrase(text: str, pos: int, e: int, extend: bool = False):
 
 
 def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, int]], bool]:
-    names, span, cue = _actor_at(text, s, e)
+    memo = _doc(text).actor  # this document's answers: no comparison of the whole text
+    r = memo.get((s, e))
+    if r is None:
+        r = memo[(s, e)] = _actor_at(text, s, e)
+    names, span, cue = r
     return list(names), span, cue
 
 
@@ -579,12 +595,16 @@ class Unit:
 
 
 def _attr_kind(text: str, s: int, e: int) -> Optional[tuple[str, int]]:
-    cfg = _cfg()
-    for k in ("lead", "partner", "time", "other"):
-        m = cfg["attr_" + k].match(text, s, e)
-        if m:
-            return k, m.end()
+    # one match of the four label patterns as alternatives, in order: the first that matches
+    m = _cfg()["attr_any"].match(text, s, e)
+    if m:
+        for k in _ATTR_KINDS:
+            if m.group(k) is not None:
+                return k, m.end()
     return None
+
+
+_ATTR_KINDS = ("lead", "partner", "time", "other")
 
 
 def _section_ctx(text: str, sec: Section, parent_ctx: str) -> str:
@@ -643,7 +663,7 @@ class _Walker:
             if k != "other":
                 self.attr(k, s, vs, e)
             return
-        if _cfg()["skip"].search_slice(text, s, min(e, s + 60)):
+        if _cfg()["skip"].found_in_slice(text, s, min(e, s + 60)):
             return
         # split sentences that name their own, different actor
         sents = _sentences(text, s, e)
@@ -1250,7 +1270,7 @@ _SELF_RE = re.compile(r"(?i:(?:nghị quyết|chỉ thị|kế hoạch|quyết �
 def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     cfg = _cfg()
     t = text[u.start:u.end]
-    if cfg["skip"].search_slice(text, u.start, min(u.end, u.start + 60)):
+    if cfg["skip"].found_in_slice(text, u.start, min(u.end, u.start + 60)):
         return None
     if not u.ctx.startswith("table") and len(t) < 60 and t[-1] not in ".;!?…" and not cfg["verbs"].search(t):
         return None
