@@ -306,3 +306,29 @@ def test_fast_classifier_equals_sklearn():
             assert np.array_equal(fast(X), ob._proba(m, X))
             n += len(X)
     assert n > 100
+
+
+def test_appendix_start_as_the_patterns():
+    """_appendix_start finds what the two line patterns it stands for find."""
+    import random
+
+    from pipeline.find.obligations import _appendix_start
+
+    def ref(text, s, e):
+        for pat in (r"(?m)^\s*(?:PHỤ LỤC|Phụ lục|BIỂU|Biểu)\b", r"(?m)^\s*(?:TT|STT)\s*$"):
+            m = re.search(pat, text[s:e])
+            if m:
+                return s + m.start()
+        return None
+
+    pieces = [" ", "\n", "\t", "\r", "\u3000", "\x1c", "x", "_", "1", "é", "PHỤ LỤC", "Phụ lục", "BIỂU", "Biểu",
+              "TT", "STT", "T", "S", "Biểux", "Biểu.", "\nTT\n", "PHỤ", "LỤC"]
+    rnd = random.Random(7)
+    for _ in range(20000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        s = rnd.randint(0, len(t))
+        e = rnd.randint(s, len(t))
+        assert _appendix_start(t, s, e) == ref(t, s, e), (t, s, e)
+    for p in sorted((SHARED / "external-corpus").glob("*.txt")):
+        t = p.read_text(encoding="utf-8")
+        assert _appendix_start(t, 0, len(t)) == ref(t, 0, len(t)), p

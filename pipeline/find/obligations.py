@@ -953,14 +953,65 @@ def _row_unit(text: str, cells: list, cols: dict, rownum: str) -> Optional[Unit]
     return u
 
 
+_APPENDIX_WORDS = ("PHỤ LỤC", "Phụ lục", "BIỂU", "Biểu")
+_TT_WORDS = ("TT", "STT")
+
+
 def _appendix_start(text: str, s: int, e: int) -> Optional[int]:
-    m = re.search(r"(?m)^\s*(?:PHỤ LỤC|Phụ lục|BIỂU|Biểu)\b", text[s:e])
-    if m:
-        return s + m.start()
-    m = re.search(r"(?m)^\s*(?:TT|STT)\s*$", text[s:e])
-    if m:
-        return s + m.start()
-    return None
+    r"""Where ``(?m)^\s*(?:PHỤ LỤC|Phụ lục|BIỂU|Biểu)\b`` or, failing that,
+    ``(?m)^\s*(?:TT|STT)\s*$`` first matches in ``text[s:e]`` (offset into ``text``); found
+    from the words with ``str.find`` instead of trying the pattern at every line."""
+    best = None
+    for w in _APPENDIX_WORDS:
+        i = text.find(w, s, e)
+        while i >= 0 and (best is None or i < best):
+            k = i + len(w)
+            if k == e or not _is_word(text[k]):
+                j = _line_start(text, s, i)
+                if j is not None:
+                    best = j
+                    break
+            i = text.find(w, i + 1, e)
+    if best is not None:
+        return best
+    for w in _TT_WORDS:
+        i = text.find(w, s, e)
+        while i >= 0 and (best is None or i < best):
+            if _blank_to_eol(text, i + len(w), e):
+                j = _line_start(text, s, i)
+                if j is not None:
+                    best = j
+                    break
+            i = text.find(w, i + 1, e)
+    return best
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # re's \w
+
+
+def _line_start(text: str, s: int, i: int) -> Optional[int]:
+    r"""The first line start ``j`` (``s`` or just after a "\n") with only white space in
+    ``text[j:i]`` -- where ``(?m)^\s*`` starts a match ending at ``i`` -- or None."""
+    j = i
+    while j > s and text[j - 1].isspace():
+        j -= 1
+    if j == s:
+        return s
+    nl = text.find("\n", j, i)
+    return None if nl < 0 else nl + 1
+
+
+def _blank_to_eol(text: str, k: int, e: int) -> bool:
+    r"""Does ``\s*$`` (multi-line) match at ``k`` in ``text[:e]``?"""
+    while k < e:
+        ch = text[k]
+        if ch == "\n":
+            return True
+        if not ch.isspace():
+            return False
+        k += 1
+    return True
 
 
 # ---------------------------------------------------------------------------
