@@ -302,6 +302,8 @@ _KEYWORDS = {
     "định": ("rec0",), "thường": ("rec0",), "sáu": ("half0", "rec0"), "nửa": ("half0",),
     "ngày": ("recof",), "tháng": ("recof",), "tuần": ("recof",), "lần": ("per",),
 }
+_KY_WORDS = ("định", "thường")
+_KY_RE = re.compile(r"\s+kỳ")
 _NOT_HANG_RE = re.compile(r"(?<![^\W\d_])(?:ngân|cửa|mặt|khách|đơn|xếp|đặt|bán|mua|nhà|giao|chở|lô)\s+$")
 _LOWER_CACHE: list = [None, None]  # [text, text.lower()], replaced whole (safe across threads)
 
@@ -375,7 +377,8 @@ def _anchors(text: str, s: int, e: int) -> dict:
             i = p
             while i > s and text[i - 1] in " \t":
                 i -= 1
-            A["cell"].append((p, [i]))
+            if i == 0 or text[i - 1] in "\n|":  # _CELL_YEAR_RE can only start a line or a cell
+                A["cell"].append((p, [i]))
     for kw, kinds in _KEYWORDS.items():
         i = low.find(kw, s, e)
         while i >= 0:
@@ -389,6 +392,9 @@ def _anchors(text: str, s: int, e: int) -> dict:
                         else:
                             A["rec"].append((i, _cands(text, i, s)))
                     elif k == "rec0":
+                        # "định"/"thường" start a recurrence only as "định kỳ"/"thường kỳ"
+                        if kw in _KY_WORDS and not _KY_RE.match(low, i + len(kw), e):
+                            continue
                         A["rec"].append((i, [i]))
                     elif k == "half0":
                         A["half"].append((i, [i]))
@@ -400,11 +406,37 @@ def _anchors(text: str, s: int, e: int) -> dict:
     return A
 
 
+def _first_chars() -> dict:
+    """pattern -> (lower-case characters a match can start with, whether any decimal digit
+    can start one too): candidates starting otherwise are not tried."""
+    ndigit = (frozenset("n"), True)  # "ngày …" or a number ("20h00", "15/11")
+    return {
+        _DATE_PATTERNS[0]: ndigit, _DATE_PATTERNS[1]: ndigit, _DATE_PATTERNS[2]: ndigit,
+        _MONTH_RE: (frozenset("cđght"), False),  # cuối|đầu|giữa|hết|tháng
+        _QUARTER_RE: (frozenset("cđghq"), False),  # cuối|đầu|giữa|hết|quý
+        _YEAR_RE: (frozenset("cđghn"), False),  # cuối|đầu|giữa|hết|cả|năm
+        _RANGE_RE: (frozenset("gtnc12"), False),  # giai|thời|nhiệm|các|từ|năm, 19xx|20xx
+    }
+
+
+_FIRST = _first_chars()
+
+
 def _anchored(rx: re.Pattern, text: str, anchors: list, e: int):
     """Matches of ``rx`` starting at the leftmost candidate of each anchor and covering it."""
     seen = set()
+    first = _FIRST.get(rx)
+    if first is not None:
+        low = _lower(text)
+        chars, digits = first
     for p, cands in anchors:
         for c in cands:
+            if first is not None:
+                if c >= e:
+                    continue  # every match has a first character
+                ch = low[c]
+                if ch not in chars and not (digits and ch.isdecimal()):
+                    continue  # no match can start here
             m = rx.match(text, c, e)
             if m and m.end() > p:
                 if m.start() not in seen:
