@@ -332,3 +332,28 @@ def test_appendix_start_as_the_patterns():
     for p in sorted((SHARED / "external-corpus").glob("*.txt")):
         t = p.read_text(encoding="utf-8")
         assert _appendix_start(t, 0, len(t)) == ref(t, 0, len(t)), p
+
+
+def test_has_prohibition_as_the_pattern():
+    """_has_prohibition answers as a search of the whole prohibition pattern."""
+    import random
+
+    from pipeline.find import obligations as ob
+
+    rx = ob._cfg()["prohibition"]
+    pieces = ["không được", "Không được", "KHÔNG ĐƯỢC", "cấm", "Cấm", "nghiêm cấm", "Nghiêm cấm", "tuyệt đối không được",
+              "không cho phép", "không né tránh", "phải", "Phải", "và", "Và", "; ", ";", ", ", ". ", ": ", " ", "  ",
+              "\n", "x", "cấmx", "làm", "không ", "để", "a", "Sở", "_", "ı"]
+    rnd = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        t = text[a:b]
+        assert ob._has_prohibition(text, a, b, t) == bool(rx.search(t)), (text, a, b)
+    for p in sorted((SHARED / "external-corpus").glob("*.txt"))[:20]:
+        text = p.read_text(encoding="utf-8")
+        for _ in range(100):
+            a = rnd.randrange(len(text))
+            b = min(len(text), a + rnd.randint(1, 500))
+            assert ob._has_prohibition(text, a, b, text[a:b]) == bool(rx.search(text[a:b])), (p, a, b)

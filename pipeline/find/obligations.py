@@ -183,6 +183,7 @@ def _odd_chars() -> frozenset:
         return frozenset(["\0"])
     c = _cfg()
     letters = set("".join(c["cue_words"] + c["praise_words"] + c["trouble_words"] + c["bg_words"]
+                          + c["proh_words"] + c["proh_any_words"]
                           + (c["skip"]._lits or ()) + _PARTNER_WORDS))
     out = set()
     for x in letters:
@@ -273,6 +274,12 @@ def _cfg():
             rf"(?i:(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b"
             rf"|\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"
             rf"|[;]\s+không\s+(?!(?:{_alt(c['kinds']['not_ban_after_khong'])})\b)[a-zđà-ỹ]"),
+        # its three branches apart, for _has_prohibition
+        "proh_a": re.compile(rf"(?i:(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b)"),
+        "proh_b": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"),
+        "proh_c": re.compile(rf"[;]\s+không\s+(?!(?:{_alt(c['kinds']['not_ban_after_khong'])})\b)[a-zđà-ỹ]"),
+        "proh_words": _lows(c["kinds"]["prohibition"]),
+        "proh_any_words": _lows(c["kinds"]["prohibition_any"]),
         "prohibition_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['prohibition'])})\b)"),
         "report_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
         "report_trouble": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_trouble'])})\b)"),
@@ -1110,12 +1117,49 @@ def report_to_in(text: str, s: int, e: int) -> Optional[str]:
     return None
 
 
+def _has_prohibition(text: str, a: int, b: int, t: str) -> bool:
+    """``bool(cfg["prohibition"].search(t))`` for ``t = text[a:b]``: each branch tried only
+    where one of its words (found in the lower-case copy) lets it start."""
+    cfg = _cfg()
+    if cfg["proh_c"].search(t):  # starts with ";": searched fast as it is
+        return True
+    d = _doc(text)
+    if d.odd:
+        return bool(cfg["prohibition"].search(t))
+    low = d.low
+    rb = cfg["proh_b"]
+    for w in cfg["proh_any_words"]:  # "\b<word>\b": a match starts where its word does
+        i = low.find(w, a, b)
+        while i >= 0:
+            if rb.match(t, i - a):
+                return True
+            i = low.find(w, i + 1, b)
+    ra = cfg["proh_a"]
+    for w in cfg["proh_words"]:
+        i = low.find(w, a, b)
+        while i >= 0:
+            # "(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)<word>": the start is the text's start (the word
+            # there) or the stop, "và" or "phải" just before the white space before the word
+            r = i - a
+            if r == 0 and ra.match(t, 0):
+                return True
+            j = r
+            while j > 0 and t[j - 1].isspace():
+                j -= 1
+            if 0 < j < r:
+                for st in (j - 1, j - 2, j - 4):
+                    if st >= 0 and ra.match(t, st):
+                        return True
+            i = low.find(w, i + 1, b)
+    return False
+
+
 def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
     cfg = _cfg()
     t = text[u.start:u.end]
     low = _doc(text).low  # lower case, offsets kept: the same "in" answers as t.lower()
     if (low.find("cấm", u.start, u.end) >= 0 or low.find("không", u.start, u.end) >= 0) \
-            and cfg["prohibition"].search(t):
+            and _has_prohibition(text, u.start, u.end, t):
         return "prohibition"
     if cfg["figure"].match(t) or cfg["target_start"].match(t):
         return "target"
