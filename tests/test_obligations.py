@@ -357,3 +357,23 @@ def test_has_prohibition_as_the_pattern():
             a = rnd.randrange(len(text))
             b = min(len(text), a + rnd.randint(1, 500))
             assert ob._has_prohibition(text, a, b, text[a:b]) == bool(rx.search(text[a:b])), (p, a, b)
+
+
+def test_skip_truth_as_the_patterns():
+    """The skip test's shortcuts (literal gates, per-document memo) answer as a search."""
+    import random
+
+    from pipeline.find import obligations as ob
+
+    skip = ob._cfg()["skip"]
+    pieces = ["Nơi nhận", "NƠI NHẬN", "Kính gửi", "Ảnh: ", "ảnh", "trân trọng thông báo", "Xin thông báo",
+              "thông báo để các đơn vị biết", "Kế hoạch này có hiệu lực", " này có hiệu lực", "(Kèm theo",
+              "Ban hành kèm theo", "TM.", "KT.", "|", "Chi tiết", "(phụ lục", "Ghi chú:", " ", "\n", ".", "x",
+              "Sở", "ſ", "ı"]
+    rnd = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        assert skip.found_in_slice(text, a, b) == bool(skip.search(text[a:b])), (text, a, b)
+        assert skip.search_in(text, a, b) == bool(skip.search(text, a, b)), (text, a, b)

@@ -81,14 +81,18 @@ class _AnyOf:
         else:
             head = [p for p in patterns if _starts_anchored(p, flags)]
             rest = [p for p in patterns if p not in head]
-        self._head = re.compile("|".join(f"(?:{p})" for p in head), flags) if head else None
-        self._rest = re.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
-
-        # a literal each unanchored pattern needs (lower case under re.I): where none is in a
-        # window, the search there finds nothing
-        lits = [_required_literal(p, flags) for p in rest]
-        self._lits = tuple(lits) if rest and all(lits) else None
+        self._head = _alternation(head, flags)
+        self._rest = _alternation(rest, flags)
         self._icase = bool(flags & re.I)
+
+        # for the truth value alone (found_in_slice, search_in): a pattern that needs a literal
+        # (lower case under re.I) is tried only where the window holds it
+        hl = [(p, _required_literal(p, flags)) for p in head]
+        self._head_plain = _alternation([p for p, lit in hl if not lit], flags)
+        self._head_gated = _alternation([p for p, lit in hl if lit], flags)
+        self._head_lits = _fewest([lit for _, lit in hl if lit])
+        lits = [_required_literal(p, flags) for p in rest]
+        self._lits = _fewest(lits) if rest and all(lits) else None
 
     def search(self, s: str, pos: int = 0, endpos: int = sys.maxsize):
         if self._head is not None and pos == 0:
@@ -97,46 +101,73 @@ class _AnyOf:
                 return m
         return self._rest.search(s, pos, endpos) if self._rest is not None else None
 
-    def _none_in(self, text: str, a: int, b: int) -> bool:
-        """Is no required literal of the unanchored patterns in ``text[a:b]``?"""
-        if self._lits is None:
+    def _none_in(self, text: str, a: int, b: int, lits: Optional[tuple]) -> bool:
+        """Is none of ``lits`` in ``text[a:b]`` (in any letter case under re.I)?"""
+        if lits is None:
             return False
         if self._icase:
             d = _doc(text)
             if d.odd:
                 return False
             low = d.low
-            return not any(low.find(w, a, b) >= 0 for w in self._lits)
-        return not any(text.find(w, a, b) >= 0 for w in self._lits)
+            for w in lits:
+                if low.find(w, a, b) >= 0:
+                    return False
+            return True
+        for w in lits:
+            if text.find(w, a, b) >= 0:
+                return False
+        return True
 
-    def search_in(self, text: str, a: int, b: int):
-        """``self.search(text, a, b)``, the unanchored part only where it can match."""
-        if self._head is not None and a == 0:
-            m = self._head.match(text, 0, b)
-            if m:
-                return m
-        if self._rest is None or self._none_in(text, a, b):
-            return None
-        return self._rest.search(text, a, b)
+    def search_in(self, text: str, a: int, b: int) -> bool:
+        """``bool(self.search(text, a, b))``, the unanchored part only where it can match."""
+        if self._head is not None and a == 0 and self._head.match(text, 0, b):
+            return True
+        if self._rest is None or self._none_in(text, a, b, self._lits):
+            return False
+        return self._rest.search(text, a, b) is not None
 
     def found_in_slice(self, text: str, a: int, b: int) -> bool:
         """``bool(self.search(text[a:b]))``, remembered per document."""
         memo = _doc(text).skip
         r = memo.get((a, b))
         if r is None:
-            r = memo[(a, b)] = self.search_slice(text, a, b) is not None
+            r = memo[(a, b)] = self._found_slice(text, a, b)
         return r
 
-    def search_slice(self, text: str, a: int, b: int):
-        """``self.search(text[a:b])``, the unanchored part only where it can match."""
+    def _found_slice(self, text: str, a: int, b: int) -> bool:
         s = text[a:b]
-        if self._head is not None:
-            m = self._head.match(s)
-            if m:
-                return m
-        if self._rest is None or self._none_in(text, a, b):
-            return None
-        return self._rest.search(s)
+        if self._head_plain is not None and self._head_plain.match(s):
+            return True
+        if self._head_gated is not None and not self._none_in(text, a, b, self._head_lits) \
+                and self._head_gated.match(s):
+            return True
+        if self._rest is None or self._none_in(text, a, b, self._lits):
+            return False
+        return self._rest.search(s) is not None
+
+
+def _alternation(patterns: list, flags: int) -> Optional[re.Pattern]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags) if patterns else None
+
+
+def _fewest(lits: list) -> tuple:
+    """Few strings, one of which is in a text wherever one of ``lits`` is: repeatedly the
+    longest substring (3+ characters) that the most of the literals not yet covered hold."""
+    rest = sorted(set(lits), key=len)
+    out: list = []
+    while rest:
+        best = (0, 0, "")
+        for lit in rest:
+            for i in range(len(lit)):
+                for j in range(i + min(3, len(lit)), len(lit) + 1):
+                    sub = lit[i:j]
+                    key = (sum(sub in m for m in rest), len(sub), sub)
+                    if key[:2] > best[:2]:
+                        best = key
+        out.append(best[2])
+        rest = [m for m in rest if best[2] not in m]
+    return tuple(out)
 
 
 def _required_literal(pattern: str, flags: int) -> Optional[str]:
@@ -184,7 +215,7 @@ def _odd_chars() -> frozenset:
     c = _cfg()
     letters = set("".join(c["cue_words"] + c["praise_words"] + c["trouble_words"] + c["bg_words"]
                           + c["proh_words"] + c["proh_any_words"]
-                          + (c["skip"]._lits or ()) + _PARTNER_WORDS))
+                          + (c["skip"]._lits or ()) + c["skip"]._head_lits + _PARTNER_WORDS))
     out = set()
     for x in letters:
         for v in _EXTRA_CASES.get(ord(x), ()):
@@ -200,7 +231,7 @@ class _Doc:
     def __init__(self, text: str):
         self.text = text
         self.actor: dict = {}  # (s, e) -> _actor_at(text, s, e)
-        self.skip: dict = {}  # (a, b) -> bool(skip.search_slice(text, a, b))
+        self.skip: dict = {}  # (a, b) -> bool(skip.search(text[a:b]))
         low = text.lower()
         self.low = "".join(map(_low1, text)) if len(low) != len(text) else low
         odd = _odd_chars()
