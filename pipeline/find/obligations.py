@@ -1208,11 +1208,12 @@ def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
     if _PERIODIC_RE.match(t) and _REPORT_TO_RE.search(t) and report_to_in(text, u.start, u.end):
         return "report"
     # "Rà soát, tổng hợp …, báo cáo <body> …": the closing clause is the report
-    flat = _BRACKETS_RE.sub(lambda m: " " * len(m.group(0)), t)  # ignore commas in brackets
-    last = flat.rfind(", ")
-    if 0 < last and len(t) < 300 and _BAO_CAO_RE.match(t[last + 2:]) \
-            and report_to_in(text, u.start + last + 2, u.end):
-        return "report"
+    if len(t) < 300:
+        # ignore commas in brackets
+        flat = _BRACKETS_RE.sub(lambda m: " " * len(m.group(0)), t) if "(" in t else t
+        last = flat.rfind(", ")
+        if 0 < last and _BAO_CAO_RE.match(t[last + 2:]) and report_to_in(text, u.start + last + 2, u.end):
+            return "report"
     return None
 
 
