@@ -743,15 +743,23 @@ def _line_alone(text: str, x: TimeExpr) -> bool:
 # main entry
 
 
-def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Optional[str] = None) -> list[TimeExpr]:
+def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Optional[str] = None, *,
+               lower: Optional[str] = None) -> list[TimeExpr]:
     """Every temporal expression in ``text[start:end]``, offsets into ``text``, in order.
 
     ``anchor`` is the document's ISO issue date: it dates expressions without a
     year ("trước 20h00 ngày 25/5") and relative deadlines counted from the
     signing ("trong thời hạn 30 ngày kể từ ngày ký").
+
+    ``lower``: a caller that has ``text`` lower-cased with offsets kept (``text.lower()``,
+    or character by character where that changes the length) may pass it, saving the work.
     """
     if end is None:
         end = len(text)
+    if lower is not None:
+        if len(lower) != len(text):
+            raise ValueError("lower: not the same length as text")
+        _LOWER_CACHE[0] = (text, lower)
     anchor_d = _to_date(anchor)
     A = _anchors(text, start, end)
     atoms = _pick(_atoms(text, start, end, anchor_d, A))

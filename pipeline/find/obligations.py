@@ -1237,17 +1237,24 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
             while i >= 0:
                 breaks.add(i)
                 i = text.find("\n", i + 1, u.end)
-    flat = text
+    # and its lower-case copy, from the document's (what find_times would make of flat)
+    low = _doc(text).low
+    flat, flat_low = text, low
     if breaks:
         parts = []
+        lparts = []
         pos = 0
         for i in sorted(breaks):
             parts.append(text[pos:i])
             parts.append(" ")
+            lparts.append(low[pos:i])
+            lparts.append(" ")
             pos = i + 1
         parts.append(text[pos:])
+        lparts.append(low[pos:])
         flat = "".join(parts)
-    all_times = sorted(find_times(flat, hs, len(text), anchor), key=lambda x: x.start)
+        flat_low = "".join(lparts)
+    all_times = sorted(find_times(flat, hs, len(text), anchor, lower=flat_low), key=lambda x: x.start)
     tstarts = [x.start for x in all_times]
 
     def times_in(a: int, b: int) -> list:
