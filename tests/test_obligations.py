@@ -377,3 +377,21 @@ def test_skip_truth_as_the_patterns():
         b = rnd.randint(a, len(text))
         assert skip.found_in_slice(text, a, b) == bool(skip.search(text[a:b])), (text, a, b)
         assert skip.search_in(text, a, b) == bool(skip.search(text, a, b)), (text, a, b)
+
+
+def test_start_word_gates_are_necessary():
+    """Wherever lead_cue, opener or actor_verb match, _starts lets them be tried."""
+    from pipeline.find import obligations as ob
+
+    cfg = ob._cfg()
+    gates = (("lead_cue", "cue_words"), ("opener", "opener_words"), ("actor_verb", "actor_words"))
+    n = 0
+    for p in sorted((SHARED / "external-corpus").glob("*.txt"))[:12]:
+        text = p.read_text(encoding="utf-8")
+        for pos in range(0, len(text), 3):
+            e = min(len(text), pos + 400)
+            for rx, words in gates:
+                if cfg[rx].match(text, pos, e):
+                    n += 1
+                    assert ob._starts(text, cfg[words], pos, e), (p, pos, rx)
+    assert n > 50

@@ -212,7 +212,7 @@ def _odd_chars() -> frozenset:
         return frozenset(["\0"])
     c = _cfg()
     letters = set("".join(c["cue_words"] + c["praise_words"] + c["trouble_words"] + c["bg_words"]
-                          + c["proh_words"] + c["proh_any_words"]
+                          + c["proh_words"] + c["proh_any_words"] + c["opener_words"] + c["actor_words"]
                           + (c["skip"]._lits or ()) + c["skip"]._head_lits + _PARTNER_WORDS))
     out = set()
     for x in letters:
@@ -245,6 +245,14 @@ def _doc(text: str) -> _Doc:
         d = _Doc(text)
         _DOC[0] = d
     return d
+
+
+def _starts(text: str, words: tuple, a: int, b: int) -> bool:
+    """False only when ``text[a:b]`` starts with no word of ``words`` (lower case) in any
+    letter case: then a case-insensitive pattern whose matches begin with one of them cannot
+    match at ``a``."""
+    d = _doc(text)
+    return d.odd or d.low.startswith(words, a, b)
 
 
 def _may(text: str, words: tuple, a: int, b: int) -> bool:
@@ -330,6 +338,9 @@ def _cfg():
         "praise_words": _lows(c["skip"]["praise"]),
         "trouble_words": _lows(c["kinds"]["report_trouble"]),
         "bg_words": _lows(c["skip"]["background_cues"]),
+        # what a match of lead_cue, opener and actor_verb starts with (for _starts)
+        "opener_words": _lows(c["lead_in"]["openers"]),
+        "actor_words": _lows(c["actors"]["heads"] + c["actors"]["strip_front"] + ["các", "mọi", "những", "toàn bộ", "Phòng"]),
     }
     # the four attribute labels as one pattern, alternatives in _attr_kind's order
     cfg["attr_any"] = re.compile("|".join(f"(?P<{k}>{cfg['attr_' + k].pattern})" for k in _ATTR_KINDS))
@@ -439,7 +450,7 @@ def _skip_openers(text: str, s: int, e: int) -> int:
     """Offset after leading adverbial clauses ("Theo đó, ", "Căn cứ ..., ")."""
     cfg = _cfg()
     for _ in range(3):
-        m = cfg["opener"].match(text, s, e)
+        m = cfg["opener"].match(text, s, e) if _starts(text, cfg["opener_words"], s, e) else None
         if not m:
             break
         s = m.end()
@@ -449,7 +460,7 @@ def _skip_openers(text: str, s: int, e: int) -> int:
 def _phrase(text: str, pos: int, e: int, extend: bool = False):
     """An actor phrase at ``pos`` ending before its verb: ``(names, (s, e), verb_end)`` or None."""
     cfg = _cfg()
-    am = cfg["actor_verb"].match(text, pos, e)
+    am = cfg["actor_verb"].match(text, pos, e) if _starts(text, cfg["actor_words"], pos, e) else None
     if not am:
         return None
     a_s, a_e = am.start("a"), am.end("a")
@@ -504,7 +515,7 @@ def _actor_at_uncached(text: str, s: int, e: int) -> tuple[list[str], Optional[t
         s = fm.end()
     p = _skip_openers(text, s, e2)
     for start in (p, s) if p != s else (s,):
-        m = cfg["lead_cue"].match(text, start, e2)
+        m = cfg["lead_cue"].match(text, start, e2) if _starts(text, cfg["cue_words"], start, e2) else None
         if m:
             r = _phrase(text, m.end(), e2)
             if r:
