@@ -26,6 +26,7 @@ each over the whole text costs about ten times more.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import re
@@ -293,11 +294,16 @@ _N_UNIT = re.compile(r"\s*(?:\([^()\n]{1,25}\)\s*)?\s(?:tháng|ngày|tuần|năm
 _N_HALF = re.compile(r"\s+tháng\s+(?:đầu|cuối)")
 _N_ONCE = re.compile(r"\s+tháng\s+(?:một|1)\s+lần")
 _N_RANGE = re.compile(rf"\s*(?:[{_DASH}]|đến|tới)\s*(?:năm\s+)?(?:19|20)\d\d")
+# what the patterns above can start with, besides white space
+_SEP_FIRST = frozenset("/.‐‑‒–—−-")
+_RANGE_FIRST = frozenset("‐‑‒–—−-đt")
 _KEYWORDS = {
     "quý": ("quarter",), "hàng": ("rec",), "hằng": ("rec",), "mỗi": ("rec",),
     "định": ("rec0",), "thường": ("rec0",), "sáu": ("half0", "rec0"), "nửa": ("half0",),
     "ngày": ("recof",), "tháng": ("recof",), "tuần": ("recof",), "lần": ("per",),
 }
+_KY_WORDS = ("định", "thường")
+_KY_RE = re.compile(r"\s+kỳ")
 _NOT_HANG_RE = re.compile(r"(?<![^\W\d_])(?:ngân|cửa|mặt|khách|đơn|xếp|đặt|bán|mua|nhà|giao|chở|lô)\s+$")
 _LOWER_CACHE: list = [None, None]  # [text, text.lower()], replaced whole (safe across threads)
 
@@ -335,37 +341,44 @@ def _anchors(text: str, s: int, e: int) -> dict:
     A: dict[str, list] = {k: [] for k in (
         "d0", "d1", "d2", "month", "quarter", "half", "year", "cell", "range", "rel", "rec", "rec0", "recof", "per",
         "ongoing")}
+    d0, d1, d2, month, rel = A["d0"], A["d1"], A["d2"], A["month"], A["rel"]
     for m in _DIGITS.finditer(text, s, e):
         p, q = m.span()
         L = q - p
         cands = None
+        # the character after the digits decides which of the patterns below can match
+        # (each needs a separator, a space, "(" or a dash first): skip the others
+        c = low[q] if q < e else ""
+        sp = c.isspace()
         if L <= 2:
-            if _N_SEP.match(low, q, e):
+            if (sp or c in _SEP_FIRST) and _N_SEP.match(low, q, e):
                 cands = _cands(text, p, s)
-                A["d0"].append((p, cands))
-                A["d2"].append((p, cands))
-            if _N_THANG.match(low, q, e):
+                d0.append((p, cands))
+                d2.append((p, cands))
+            if sp and _N_THANG.match(low, q, e):
                 cands = cands or _cands(text, p, s)
-                A["d1"].append((p, cands))
-                A["d2"].append((p, cands))
-            if "tháng" in low[max(s, p - 7):p]:
+                d1.append((p, cands))
+                d2.append((p, cands))
+            if low.find("tháng", max(s, p - 7), p) >= 0:
                 cands = cands or _cands(text, p, s)
-                A["month"].append((p, cands))
-            if m.group() in ("6", "06") and _N_HALF.match(low, q, e):
-                A["half"].append((p, [p]))
-            if m.group() in ("6", "06") and _N_ONCE.match(low, q, e):
-                A["rec0"].append((p, [p]))
-        if L <= 3 and _N_UNIT.match(low, q, e):
-            A["rel"].append((p, cands or _cands(text, p, s)))
+                month.append((p, cands))
+            if sp and (L == 1 and text[p] == "6" or L == 2 and text[p:q] == "06"):
+                if _N_HALF.match(low, q, e):
+                    A["half"].append((p, [p]))
+                if _N_ONCE.match(low, q, e):
+                    A["rec0"].append((p, [p]))
+        if L <= 3 and (sp or c == "(") and _N_UNIT.match(low, q, e):
+            rel.append((p, cands or _cands(text, p, s)))
         if L == 4 and text[p:p + 2] in ("19", "20"):
-            if "năm" in low[max(s, p - 12):p]:
+            if low.find("năm", max(s, p - 12), p) >= 0:
                 A["year"].append((p, _cands(text, p, s)))
-            if _N_RANGE.match(low, q, e):
+            if (sp or c in _RANGE_FIRST) and _N_RANGE.match(low, q, e):
                 A["range"].append((p, _cands(text, p, s)))
             i = p
             while i > s and text[i - 1] in " \t":
                 i -= 1
-            A["cell"].append((p, [i]))
+            if i == 0 or text[i - 1] in "\n|":  # _CELL_YEAR_RE can only start a line or a cell
+                A["cell"].append((p, [i]))
     for kw, kinds in _KEYWORDS.items():
         i = low.find(kw, s, e)
         while i >= 0:
@@ -379,6 +392,9 @@ def _anchors(text: str, s: int, e: int) -> dict:
                         else:
                             A["rec"].append((i, _cands(text, i, s)))
                     elif k == "rec0":
+                        # "định"/"thường" start a recurrence only as "định kỳ"/"thường kỳ"
+                        if kw in _KY_WORDS and not _KY_RE.match(low, i + len(kw), e):
+                            continue
                         A["rec"].append((i, [i]))
                     elif k == "half0":
                         A["half"].append((i, [i]))
@@ -390,11 +406,37 @@ def _anchors(text: str, s: int, e: int) -> dict:
     return A
 
 
+def _first_chars() -> dict:
+    """pattern -> (lower-case characters a match can start with, whether any decimal digit
+    can start one too): candidates starting otherwise are not tried."""
+    ndigit = (frozenset("n"), True)  # "ngày …" or a number ("20h00", "15/11")
+    return {
+        _DATE_PATTERNS[0]: ndigit, _DATE_PATTERNS[1]: ndigit, _DATE_PATTERNS[2]: ndigit,
+        _MONTH_RE: (frozenset("cđght"), False),  # cuối|đầu|giữa|hết|tháng
+        _QUARTER_RE: (frozenset("cđghq"), False),  # cuối|đầu|giữa|hết|quý
+        _YEAR_RE: (frozenset("cđghn"), False),  # cuối|đầu|giữa|hết|cả|năm
+        _RANGE_RE: (frozenset("gtnc12"), False),  # giai|thời|nhiệm|các|từ|năm, 19xx|20xx
+    }
+
+
+_FIRST = _first_chars()
+
+
 def _anchored(rx: re.Pattern, text: str, anchors: list, e: int):
     """Matches of ``rx`` starting at the leftmost candidate of each anchor and covering it."""
     seen = set()
+    first = _FIRST.get(rx)
+    if first is not None:
+        low = _lower(text)
+        chars, digits = first
     for p, cands in anchors:
         for c in cands:
+            if first is not None:
+                if c >= e:
+                    continue  # every match has a first character
+                ch = low[c]
+                if ch not in chars and not (digits and ch.isdecimal()):
+                    continue  # no match can start here
             m = rx.match(text, c, e)
             if m and m.end() > p:
                 if m.start() not in seen:
@@ -681,6 +723,9 @@ def _cue_re(cues: tuple) -> re.Pattern:
     return re.compile(rf"(?:^|(?<=[^\w]))(?:{_alt(cues)})(?:\s+(?:là|vào|đến|tới|trong))?\s*$", _F)
 
 
+_OPEN_END_RE = re.compile(r"\(\s*$")
+
+
 def _line_alone(text: str, x: TimeExpr) -> bool:
     """The expression is all of its line / table cell (a "Thời hạn" column)."""
     i = x.start
@@ -698,15 +743,23 @@ def _line_alone(text: str, x: TimeExpr) -> bool:
 # main entry
 
 
-def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Optional[str] = None) -> list[TimeExpr]:
+def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Optional[str] = None, *,
+               lower: Optional[str] = None) -> list[TimeExpr]:
     """Every temporal expression in ``text[start:end]``, offsets into ``text``, in order.
 
     ``anchor`` is the document's ISO issue date: it dates expressions without a
     year ("trước 20h00 ngày 25/5") and relative deadlines counted from the
     signing ("trong thời hạn 30 ngày kể từ ngày ký").
+
+    ``lower``: a caller that has ``text`` lower-cased with offsets kept (``text.lower()``,
+    or character by character where that changes the length) may pass it, saving the work.
     """
     if end is None:
         end = len(text)
+    if lower is not None:
+        if len(lower) != len(text):
+            raise ValueError("lower: not the same length as text")
+        _LOWER_CACHE[0] = (text, lower)
     anchor_d = _to_date(anchor)
     A = _anchors(text, start, end)
     atoms = _pick(_atoms(text, start, end, anchor_d, A))
@@ -717,10 +770,15 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
     # just before "hằng tháng/năm" joins the recurrence ("trước ngày 10 tháng 01 hàng năm").
     big = _pick(recs + rels + _ongoing(text, start, end))
     res: list[TimeExpr] = []
-    bi = 0
+    # big is sorted and its items do not overlap (_pick): an atom overlaps one of them iff the
+    # last that starts at or before it runs past its start, or the next starts inside it
+    bstarts = [b.start for b in big]
     for a in atoms:
-        covered = any(b.start <= a.start < b.end or a.start <= b.start < a.end for b in big)
-        if covered:
+        k = bisect.bisect_right(bstarts, a.start)
+        if k and a.start < big[k - 1].end:
+            continue
+        k = bisect.bisect_left(bstarts, a.start, k - 1 if k else 0)
+        if k < len(big) and bstarts[k] < a.end:
             continue
         res.append(a)
     for b in big:
@@ -792,7 +850,8 @@ def find_times(text: str, start: int = 0, end: Optional[int] = None, anchor: Opt
             continue
         ls = text.rfind("\n", 0, x.start) + 1
         before = text[max(ls, x.start - 60):x.start]
-        before = re.sub(r"\(\s*$", "", before)
+        if "(" in before:
+            before = _OPEN_END_RE.sub("", before)
         if cre.search(before) and not (ncre and ncre.search(before)):
             x.is_deadline_cue = True
         elif _line_alone(text, x) and x.kind in ("date", "datetime", "month", "quarter", "half", "year"):

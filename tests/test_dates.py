@@ -206,3 +206,14 @@ def test_old_helpers_still_work():
     assert parse_date_text("số 30/2020/NĐ-CP") is None
     assert iso(2025, 2, 30) is None
     assert DATE_RE.search("ngày 1/2/2020").group("d") == "1"
+
+
+def test_find_times_with_the_callers_lower_case_copy():
+    """Passing the text's lower-case copy changes nothing but the work."""
+    from pipeline.dates import find_times
+
+    text = "Hằng NĂM, trước ngày 15/12/2025 và Quý I/2026; THƯỜNG XUYÊN báo cáo. İ"
+    low = "".join(c.lower()[:1] or c for c in text)
+    plain = [x.to_dict() for x in find_times(text, 0, None, "2025-03-01")]
+    with_low = [x.to_dict() for x in find_times(text, 0, None, "2025-03-01", lower=low)]
+    assert plain == with_low and plain

@@ -282,3 +282,116 @@ def test_news_report_sentences_after_the_directive_cue():
     obls = find_obligations(text, p)
     assert [o.actors for o in obls] == [["các chi bộ"], ["các chi bộ"]]
     assert not any("đã đạt được" in o.text for o in obls)
+
+
+def test_fast_classifier_equals_sklearn():
+    """The direct computation of the classifier's probabilities equals the model's own
+    ``predict_proba``, bit for bit, on every open unit of the seeds and the corpus."""
+    from pipeline.find import obligations as ob
+
+    np = pytest.importorskip("numpy")
+    m = ob._model()
+    if m is None:
+        pytest.skip("no model")
+    fast = ob._fast_proba_fn()
+    assert fast is not None  # the committed model has the shape the direct path handles
+    texts = [DOC]
+    for d in ("seeds", "external-corpus"):
+        texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / d).glob("*.txt"))]
+    n = 0
+    for text in texts:
+        units, _, _ = ob.candidate_units(text, parse(text))
+        X = [ob.model_input(text[u.start:u.end], u.ctx) for u in units[:60]]
+        if X:
+            assert np.array_equal(fast(X), ob._proba(m, X))
+            n += len(X)
+    assert n > 100
+
+
+def test_appendix_start_as_the_patterns():
+    """_appendix_start finds what the two line patterns it stands for find."""
+    import random
+
+    from pipeline.find.obligations import _appendix_start
+
+    def ref(text, s, e):
+        for pat in (r"(?m)^\s*(?:PHỤ LỤC|Phụ lục|BIỂU|Biểu)\b", r"(?m)^\s*(?:TT|STT)\s*$"):
+            m = re.search(pat, text[s:e])
+            if m:
+                return s + m.start()
+        return None
+
+    pieces = [" ", "\n", "\t", "\r", "\u3000", "\x1c", "x", "_", "1", "é", "PHỤ LỤC", "Phụ lục", "BIỂU", "Biểu",
+              "TT", "STT", "T", "S", "Biểux", "Biểu.", "\nTT\n", "PHỤ", "LỤC"]
+    rnd = random.Random(7)
+    for _ in range(20000):
+        t = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        s = rnd.randint(0, len(t))
+        e = rnd.randint(s, len(t))
+        assert _appendix_start(t, s, e) == ref(t, s, e), (t, s, e)
+    for p in sorted((SHARED / "external-corpus").glob("*.txt")):
+        t = p.read_text(encoding="utf-8")
+        assert _appendix_start(t, 0, len(t)) == ref(t, 0, len(t)), p
+
+
+def test_has_prohibition_as_the_pattern():
+    """_has_prohibition answers as a search of the whole prohibition pattern."""
+    import random
+
+    from pipeline.find import obligations as ob
+
+    rx = ob._cfg()["prohibition"]
+    pieces = ["không được", "Không được", "KHÔNG ĐƯỢC", "cấm", "Cấm", "nghiêm cấm", "Nghiêm cấm", "tuyệt đối không được",
+              "không cho phép", "không né tránh", "phải", "Phải", "và", "Và", "; ", ";", ", ", ". ", ": ", " ", "  ",
+              "\n", "x", "cấmx", "làm", "không ", "để", "a", "Sở", "_", "ı"]
+    rnd = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        t = text[a:b]
+        assert ob._has_prohibition(text, a, b, t) == bool(rx.search(t)), (text, a, b)
+    for p in sorted((SHARED / "external-corpus").glob("*.txt"))[:20]:
+        text = p.read_text(encoding="utf-8")
+        for _ in range(100):
+            a = rnd.randrange(len(text))
+            b = min(len(text), a + rnd.randint(1, 500))
+            assert ob._has_prohibition(text, a, b, text[a:b]) == bool(rx.search(text[a:b])), (p, a, b)
+
+
+def test_skip_truth_as_the_patterns():
+    """The skip test's shortcuts (literal gates, per-document memo) answer as a search."""
+    import random
+
+    from pipeline.find import obligations as ob
+
+    skip = ob._cfg()["skip"]
+    pieces = ["Nơi nhận", "NƠI NHẬN", "Kính gửi", "Ảnh: ", "ảnh", "trân trọng thông báo", "Xin thông báo",
+              "thông báo để các đơn vị biết", "Kế hoạch này có hiệu lực", " này có hiệu lực", "(Kèm theo",
+              "Ban hành kèm theo", "TM.", "KT.", "|", "Chi tiết", "(phụ lục", "Ghi chú:", " ", "\n", ".", "x",
+              "Sở", "ſ", "ı"]
+    rnd = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        assert skip.found_in_slice(text, a, b) == bool(skip.search(text[a:b])), (text, a, b)
+        assert skip.search_in(text, a, b) == bool(skip.search(text, a, b)), (text, a, b)
+
+
+def test_start_word_gates_are_necessary():
+    """Wherever lead_cue, opener or actor_verb match, _starts lets them be tried."""
+    from pipeline.find import obligations as ob
+
+    cfg = ob._cfg()
+    gates = (("lead_cue", "cue_words"), ("opener", "opener_words"), ("actor_verb", "actor_words"))
+    n = 0
+    for p in sorted((SHARED / "external-corpus").glob("*.txt"))[:12]:
+        text = p.read_text(encoding="utf-8")
+        for pos in range(0, len(text), 3):
+            e = min(len(text), pos + 400)
+            for rx, words in gates:
+                if cfg[rx].match(text, pos, e):
+                    n += 1
+                    assert ob._starts(text, cfg[words], pos, e), (p, pos, rx)
+    assert n > 50

@@ -38,11 +38,7 @@ from pipeline import data
 from pipeline.parse.structure import Section, paragraphs, parse_structure
 from pipeline.records import Obligation
 
-try:  # temporal expressions (pipeline/dates.py)
-    from pipeline.dates import find_times
-except Exception:  # pragma: no cover - fallback while dates.py is being written
-    def find_times(text, start=0, end=None, anchor=None):
-        return []
+from pipeline.dates import find_times
 
 
 # ---------------------------------------------------------------------------
@@ -85,8 +81,18 @@ class _AnyOf:
         else:
             head = [p for p in patterns if _starts_anchored(p, flags)]
             rest = [p for p in patterns if p not in head]
-        self._head = re.compile("|".join(f"(?:{p})" for p in head), flags) if head else None
-        self._rest = re.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
+        self._head = _alternation(head, flags)
+        self._rest = _alternation(rest, flags)
+        self._icase = bool(flags & re.I)
+
+        # for the truth value alone (found_in_slice, search_in): a pattern that needs a literal
+        # (lower case under re.I) is tried only where the window holds it
+        hl = [(p, _required_literal(p, flags)) for p in head]
+        self._head_plain = _alternation([p for p, lit in hl if not lit], flags)
+        self._head_gated = _alternation([p for p, lit in hl if lit], flags)
+        self._head_lits = _fewest([lit for _, lit in hl if lit])
+        lits = [_required_literal(p, flags) for p in rest]
+        self._lits = _fewest(lits) if rest and all(lits) else None
 
     def search(self, s: str, pos: int = 0, endpos: int = sys.maxsize):
         if self._head is not None and pos == 0:
@@ -94,6 +100,176 @@ class _AnyOf:
             if m:
                 return m
         return self._rest.search(s, pos, endpos) if self._rest is not None else None
+
+    def _none_in(self, text: str, a: int, b: int, lits: Optional[tuple]) -> bool:
+        """Is none of ``lits`` in ``text[a:b]`` (in any letter case under re.I)?"""
+        if lits is None:
+            return False
+        if self._icase:
+            d = _doc(text)
+            if d.odd:
+                return False
+            seg = d.low[a:b]  # one slice and "in" tests: cheaper than a find call per word
+        else:
+            seg = text[a:b]
+        for w in lits:
+            if w in seg:
+                return False
+        return True
+
+    def search_in(self, text: str, a: int, b: int) -> bool:
+        """``bool(self.search(text, a, b))``, the unanchored part only where it can match."""
+        if self._head is not None and a == 0 and self._head.match(text, 0, b):
+            return True
+        if self._rest is None or self._none_in(text, a, b, self._lits):
+            return False
+        return self._rest.search(text, a, b) is not None
+
+    def found_in_slice(self, text: str, a: int, b: int) -> bool:
+        """``bool(self.search(text[a:b]))``, remembered per document."""
+        memo = _doc(text).skip
+        r = memo.get((a, b))
+        if r is None:
+            r = memo[(a, b)] = self._found_slice(text, a, b)
+        return r
+
+    def _found_slice(self, text: str, a: int, b: int) -> bool:
+        s = text[a:b]
+        if self._head_plain is not None and self._head_plain.match(s):
+            return True
+        if self._head_gated is not None and not self._none_in(text, a, b, self._head_lits) \
+                and self._head_gated.match(s):
+            return True
+        if self._rest is None or self._none_in(text, a, b, self._lits):
+            return False
+        return self._rest.search(s) is not None
+
+
+def _alternation(patterns: list, flags: int) -> Optional[re.Pattern]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags) if patterns else None
+
+
+def _fewest(lits: list) -> tuple:
+    """Few strings, one of which is in a text wherever one of ``lits`` is: repeatedly the
+    longest substring (3+ characters) that the most of the literals not yet covered hold."""
+    rest = sorted(set(lits), key=len)
+    out: list = []
+    while rest:
+        best = (0, 0, "")
+        for lit in rest:
+            for i in range(len(lit)):
+                for j in range(i + min(3, len(lit)), len(lit) + 1):
+                    sub = lit[i:j]
+                    key = (sum(sub in m for m in rest), len(sub), sub)
+                    if key[:2] > best[:2]:
+                        best = key
+        out.append(best[2])
+        rest = [m for m in rest if best[2] not in m]
+    return tuple(out)
+
+
+def _required_literal(pattern: str, flags: int) -> Optional[str]:
+    """The longest run of plain characters at the top level of ``pattern`` (every match
+    contains it), lower-cased under re.I; None if there is no such run of 2+ characters."""
+    try:
+        from re import _constants as C, _parser as P  # noqa: N812
+
+        sp = P.parse(pattern, flags)
+        icase = bool((flags | sp.state.flags) & re.I)
+        best, run = "", ""
+        for op, av in sp:
+            if op is C.LITERAL:
+                run += chr(av)
+                if len(run) > len(best):
+                    best = run
+            else:
+                run = ""
+        if len(best) < 2:
+            return None
+        return "".join(_low1(ch) for ch in best) if icase else best
+    except Exception:  # another Python: no prefilter (always correct)
+        return None
+
+
+def _low1(ch: str) -> str:
+    """The simple lower case of one character (what re's IGNORECASE compares)."""
+    return ch.lower()[:1] or ch
+
+
+# ---------------------------------------------------------------------------
+# per-document context: the text lower-cased with offsets kept, for cheap "is a cue word
+# anywhere here" tests before a case-insensitive search; replaced whole (thread-safe)
+
+
+@functools.lru_cache(maxsize=1)
+def _odd_chars() -> frozenset:
+    """Characters re's IGNORECASE equates with a letter of the words tested by ``_may`` (and
+    the skip patterns' literals) other than by simple lower case ("ı" with "i", "ſ" with
+    "s"): in a text with one, the lower-case tests are not used."""
+    try:
+        from re._casefix import _EXTRA_CASES
+    except Exception:  # pragma: no cover - another Python: treat every text as odd
+        return frozenset(["\0"])
+    c = _cfg()
+    letters = set("".join(c["cue_words"] + c["praise_words"] + c["trouble_words"] + c["bg_words"]
+                          + c["proh_words"] + c["proh_any_words"] + c["opener_words"] + c["actor_words"]
+                          + (c["skip"]._lits or ()) + c["skip"]._head_lits + _PARTNER_WORDS))
+    out = set()
+    for x in letters:
+        for v in _EXTRA_CASES.get(ord(x), ()):
+            ch = chr(v)
+            out.add(ch)
+            out.update(u for u in (ch.upper(), ch.title()) if len(u) == 1 and _low1(u) == ch)
+    return frozenset(out)
+
+
+class _Doc:
+    __slots__ = ("text", "low", "odd", "actor", "skip")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.actor: dict = {}  # (s, e) -> _actor_at(text, s, e)
+        self.skip: dict = {}  # (a, b) -> bool(skip.search(text[a:b]))
+        low = text.lower()
+        self.low = "".join(map(_low1, text)) if len(low) != len(text) else low
+        odd = _odd_chars()
+        self.odd = "\0" in odd or any(c in text for c in odd)
+
+
+_DOC: list = [None]
+
+
+def _doc(text: str) -> _Doc:
+    d = _DOC[0]
+    if d is None or d.text is not text:
+        d = _Doc(text)
+        _DOC[0] = d
+    return d
+
+
+def _starts(text: str, words: tuple, a: int, b: int) -> bool:
+    """False only when ``text[a:b]`` starts with no word of ``words`` (lower case) in any
+    letter case: then a case-insensitive pattern whose matches begin with one of them cannot
+    match at ``a``."""
+    d = _doc(text)
+    return d.odd or d.low.startswith(words, a, b)
+
+
+def _may(text: str, words: tuple, a: int, b: int) -> bool:
+    """False only when no word of ``words`` (lower case) is in ``text[a:b]`` in any letter
+    case: then a case-insensitive pattern that needs one of them cannot match there."""
+    d = _doc(text)
+    if d.odd:
+        return True
+    seg = d.low[a:b]  # one slice and "in" tests: cheaper than a find call per word
+    for w in words:
+        if w in seg:
+            return True
+    return False
+
+
+def _lows(words) -> tuple:
+    return tuple(sorted({"".join(map(_low1, w)) for w in words}))
 
 
 @functools.lru_cache(maxsize=1)
@@ -135,6 +311,12 @@ def _cfg():
             rf"(?i:(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b"
             rf"|\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"
             rf"|[;]\s+không\s+(?!(?:{_alt(c['kinds']['not_ban_after_khong'])})\b)[a-zđà-ỹ]"),
+        # its three branches apart, for _has_prohibition
+        "proh_a": re.compile(rf"(?i:(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b)"),
+        "proh_b": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['prohibition_any'])})\b)"),
+        "proh_c": re.compile(rf"[;]\s+không\s+(?!(?:{_alt(c['kinds']['not_ban_after_khong'])})\b)[a-zđà-ỹ]"),
+        "proh_words": _lows(c["kinds"]["prohibition"]),
+        "proh_any_words": _lows(c["kinds"]["prohibition_any"]),
         "prohibition_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['prohibition'])})\b)"),
         "report_start": re.compile(rf"(?i:(?:{_alt(c['kinds']['report_start'])})\b)"),
         "report_trouble": re.compile(rf"(?i:\b(?:{_alt(c['kinds']['report_trouble'])})\b)"),
@@ -151,7 +333,17 @@ def _cfg():
         "not_actor": re.compile(rf"(?i:(?<!được )\b(?:{_alt(c['actors']['not_actor'])})\b)"),
         "figure_front": re.compile(r"\d+(?:[.,]\d+)?\s*%\s+"),
         "directive": re.compile(r"(?i:\b(?:yêu cầu|đề nghị|giao|chỉ đạo|kêu gọi)\b)"),
+        # the words the patterns above need (one of them), for the cheap tests of ``_may``
+        "cue_words": _lows(c["lead_in"]["cues"]),
+        "praise_words": _lows(c["skip"]["praise"]),
+        "trouble_words": _lows(c["kinds"]["report_trouble"]),
+        "bg_words": _lows(c["skip"]["background_cues"]),
+        # what a match of lead_cue, opener and actor_verb starts with (for _starts)
+        "opener_words": _lows(c["lead_in"]["openers"]),
+        "actor_words": _lows(c["actors"]["heads"] + c["actors"]["strip_front"] + ["các", "mọi", "những", "toàn bộ", "Phòng"]),
     }
+    # the four attribute labels as one pattern, alternatives in _attr_kind's order
+    cfg["attr_any"] = re.compile("|".join(f"(?P<{k}>{cfg['attr_' + k].pattern})" for k in _ATTR_KINDS))
     return cfg
 
 
@@ -161,15 +353,22 @@ def _cfg():
 _SENT_ONLY_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ])")
 
 
+# the same breaks as _SENT_ONLY_RE (group 1), found from the stop: a pattern that starts with
+# a character class is searched much faster than one that starts with a look-behind
+_SENT_STOP_RE = re.compile(r"[.!?…](\s+)" + _SENT_ONLY_RE.pattern[len(r"(?<=[.!?…])\s+"):])
+_ABBR_END_RE = re.compile(r"(?:\b[A-ZĐ][a-z]?\.|(?:^|\s)\d{1,2}\.|v\.v\.)$")
+
+
 def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
     out = []
     pos = s
-    for m in _SENT_ONLY_RE.finditer(text, s, e):
+    for m in _SENT_STOP_RE.finditer(text, max(0, s - 1), e):
+        ms = m.start(1)
         # not after an abbreviation like "TP." / "Tr." / "v.v." / numbers "1."
-        before = text[max(s, m.start() - 5):m.start()]
-        if re.search(r"(?:\b[A-ZĐ][a-z]?\.|(?:^|\s)\d{1,2}\.|v\.v\.)$", before):
+        before = text[max(s, ms - 5):ms]
+        if _ABBR_END_RE.search(before):
             continue
-        out.append((pos, m.start()))
+        out.append((pos, ms))
         pos = m.end()
     out.append((pos, e))
     return [(a, b) for a, b in out if b > a]
@@ -251,7 +450,7 @@ def _skip_openers(text: str, s: int, e: int) -> int:
     """Offset after leading adverbial clauses ("Theo đó, ", "Căn cứ ..., ")."""
     cfg = _cfg()
     for _ in range(3):
-        m = cfg["opener"].match(text, s, e)
+        m = cfg["opener"].match(text, s, e) if _starts(text, cfg["opener_words"], s, e) else None
         if not m:
             break
         s = m.end()
@@ -261,7 +460,7 @@ def _skip_openers(text: str, s: int, e: int) -> int:
 def _phrase(text: str, pos: int, e: int, extend: bool = False):
     """An actor phrase at ``pos`` ending before its verb: ``(names, (s, e), verb_end)`` or None."""
     cfg = _cfg()
-    am = cfg["actor_verb"].match(text, pos, e)
+    am = cfg["actor_verb"].match(text, pos, e) if _starts(text, cfg["actor_words"], pos, e) else None
     if not am:
         return None
     a_s, a_e = am.start("a"), am.end("a")
@@ -289,7 +488,11 @@ def _phrase(text: str, pos: int, e: int, extend: bool = False):
 
 
 def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, int]], bool]:
-    names, span, cue = _actor_at(text, s, e)
+    memo = _doc(text).actor  # this document's answers: no comparison of the whole text
+    r = memo.get((s, e))
+    if r is None:
+        r = memo[(s, e)] = _actor_at(text, s, e)
+    names, span, cue = r
     return list(names), span, cue
 
 
@@ -312,7 +515,7 @@ def _actor_at_uncached(text: str, s: int, e: int) -> tuple[list[str], Optional[t
         s = fm.end()
     p = _skip_openers(text, s, e2)
     for start in (p, s) if p != s else (s,):
-        m = cfg["lead_cue"].match(text, start, e2)
+        m = cfg["lead_cue"].match(text, start, e2) if _starts(text, cfg["cue_words"], start, e2) else None
         if m:
             r = _phrase(text, m.end(), e2)
             if r:
@@ -329,7 +532,8 @@ def _actor_at_uncached(text: str, s: int, e: int) -> tuple[list[str], Optional[t
     # "X yêu cầu <actor> …" in the first clause, X a body (the issuer)
     first_end = min(e2, s + 300)
     closing = bool(_CLOSING_RE.match(text, s, s + 10))
-    for m in cfg["lead_cue"].finditer(text, s, first_end if not closing else e2):
+    cue_end = first_end if not closing else e2
+    for m in (cfg["lead_cue"].finditer(text, s, cue_end) if _may(text, cfg["cue_words"], s, cue_end) else ()):
         pre = text[p:m.start()]
         after_colon = bool(re.search(r":\s*$", text[max(s, m.start() - 3):m.start()]))
         if m.start() > p and not closing and not after_colon and not (
@@ -340,7 +544,7 @@ def _actor_at_uncached(text: str, s: int, e: int) -> tuple[list[str], Optional[t
         if r:
             return r[0], r[1], True
     # "nếu có vướng mắc thì <actor> …"
-    tm = _THI_RE.search(text[s:min(e2, s + 200)])
+    tm = _THI_RE.search(text[s:min(e2, s + 200)]) if text.find("thì", s, min(e2, s + 200)) >= 0 else None
     if tm:
         r = _phrase(text, s + tm.end(), e2)
         if r:
@@ -403,7 +607,7 @@ def lead_in_actor(text: str, s: int, e: int) -> list[str]:
     """The actor a lead-in sentence addresses ("… yêu cầu các cấp ủy … thực hiện …:")."""
     cfg = _cfg()
     best: list = []
-    for m in cfg["lead_cue"].finditer(text, s, e):
+    for m in (cfg["lead_cue"].finditer(text, s, e) if _may(text, cfg["cue_words"], s, e) else ()):
         r = _phrase(text, m.end(), e, extend=True)
         if r:
             best = r[0]
@@ -438,12 +642,16 @@ class Unit:
 
 
 def _attr_kind(text: str, s: int, e: int) -> Optional[tuple[str, int]]:
-    cfg = _cfg()
-    for k in ("lead", "partner", "time", "other"):
-        m = cfg["attr_" + k].match(text, s, e)
-        if m:
-            return k, m.end()
+    # one match of the four label patterns as alternatives, in order: the first that matches
+    m = _cfg()["attr_any"].match(text, s, e)
+    if m:
+        for k in _ATTR_KINDS:
+            if m.group(k) is not None:
+                return k, m.end()
     return None
+
+
+_ATTR_KINDS = ("lead", "partner", "time", "other")
 
 
 def _section_ctx(text: str, sec: Section, parent_ctx: str) -> str:
@@ -502,7 +710,7 @@ class _Walker:
             if k != "other":
                 self.attr(k, s, vs, e)
             return
-        if _cfg()["skip"].search(text[s:min(e, s + 60)]):
+        if _cfg()["skip"].found_in_slice(text, s, min(e, s + 60)):
             return
         # split sentences that name their own, different actor
         sents = _sentences(text, s, e)
@@ -723,7 +931,11 @@ def _columns(hdr: list[str]) -> Optional[dict]:
 def _pipe_cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Cell spans of a markdown table row "| a | b |" (trimmed)."""
     out = []
-    bars = [i for i in range(a, b) if text[i] == "|"]
+    bars = []
+    i = text.find("|", a, b)
+    while i >= 0:
+        bars.append(i)
+        i = text.find("|", i + 1, b)
     for x, y in zip(bars, bars[1:]):
         cs, ce = _trim(text, x + 1, y)
         out.append((cs, max(cs, ce)))
@@ -733,6 +945,8 @@ def _pipe_cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
 def _pipe_table_units(text: str, s: int, e: int) -> list[Unit]:
     """Rows of markdown tables ("| TT | Tên nhiệm vụ | Cơ quan chủ trì | … |")."""
     units: list[Unit] = []
+    if text.find("|", s, e) < 0:  # no table row without a bar
+        return units
     cols = None
     for m in re.finditer(r"(?m)^[ \t]*\|.*\|[ \t]*$", text[s:e]):
         a, b = s + m.start(), s + m.end()
@@ -786,14 +1000,65 @@ def _row_unit(text: str, cells: list, cols: dict, rownum: str) -> Optional[Unit]
     return u
 
 
+_APPENDIX_WORDS = ("PHỤ LỤC", "Phụ lục", "BIỂU", "Biểu")
+_TT_WORDS = ("TT", "STT")
+
+
 def _appendix_start(text: str, s: int, e: int) -> Optional[int]:
-    m = re.search(r"(?m)^\s*(?:PHỤ LỤC|Phụ lục|BIỂU|Biểu)\b", text[s:e])
-    if m:
-        return s + m.start()
-    m = re.search(r"(?m)^\s*(?:TT|STT)\s*$", text[s:e])
-    if m:
-        return s + m.start()
-    return None
+    r"""Where ``(?m)^\s*(?:PHỤ LỤC|Phụ lục|BIỂU|Biểu)\b`` or, failing that,
+    ``(?m)^\s*(?:TT|STT)\s*$`` first matches in ``text[s:e]`` (offset into ``text``); found
+    from the words with ``str.find`` instead of trying the pattern at every line."""
+    best = None
+    for w in _APPENDIX_WORDS:
+        i = text.find(w, s, e)
+        while i >= 0 and (best is None or i < best):
+            k = i + len(w)
+            if k == e or not _is_word(text[k]):
+                j = _line_start(text, s, i)
+                if j is not None:
+                    best = j
+                    break
+            i = text.find(w, i + 1, e)
+    if best is not None:
+        return best
+    for w in _TT_WORDS:
+        i = text.find(w, s, e)
+        while i >= 0 and (best is None or i < best):
+            if _blank_to_eol(text, i + len(w), e):
+                j = _line_start(text, s, i)
+                if j is not None:
+                    best = j
+                    break
+            i = text.find(w, i + 1, e)
+    return best
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # re's \w
+
+
+def _line_start(text: str, s: int, i: int) -> Optional[int]:
+    r"""The first line start ``j`` (``s`` or just after a "\n") with only white space in
+    ``text[j:i]`` -- where ``(?m)^\s*`` starts a match ending at ``i`` -- or None."""
+    j = i
+    while j > s and text[j - 1].isspace():
+        j -= 1
+    if j == s:
+        return s
+    nl = text.find("\n", j, i)
+    return None if nl < 0 else nl + 1
+
+
+def _blank_to_eol(text: str, k: int, e: int) -> bool:
+    r"""Does ``\s*$`` (multi-line) match at ``k`` in ``text[:e]``?"""
+    while k < e:
+        ch = text[k]
+        if ch == "\n":
+            return True
+        if not ch.isspace():
+            return False
+        k += 1
+    return True
 
 
 # ---------------------------------------------------------------------------
@@ -819,6 +1084,7 @@ def _names_in(text: str, spans) -> list[str]:
 
 
 _PARTNER_RE = re.compile(r"(?i:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+)")
+_PARTNER_WORDS = ("phối hợp",)
 _PARTNER_STOP = re.compile(
     r"(?i:\s+(?:để|nhằm|trong việc|trong|tổ chức|triển khai|thực hiện|xây dựng|tuyên truyền|rà soát|hướng dẫn|"
     r"tham mưu|kiểm tra|theo dõi|đánh giá|nghiên cứu|đề xuất|cung cấp|bảo đảm|đảm bảo|tăng cường|giải quyết|"
@@ -830,7 +1096,7 @@ _PARTNER_STOP = re.compile(
 def partners_in(text: str, s: int, e: int) -> list[str]:
     cfg = _cfg()
     out = []
-    for m in _PARTNER_RE.finditer(text, s, e):
+    for m in (_PARTNER_RE.finditer(text, s, e) if _may(text, _PARTNER_WORDS, s, e) else ()):
         if not cfg["head"].match(text, m.end(), e):
             continue
         st = _PARTNER_STOP.search(text, m.end(), min(e, m.end() + 250))
@@ -891,11 +1157,49 @@ def report_to_in(text: str, s: int, e: int) -> Optional[str]:
     return None
 
 
+def _has_prohibition(text: str, a: int, b: int, t: str) -> bool:
+    """``bool(cfg["prohibition"].search(t))`` for ``t = text[a:b]``: each branch tried only
+    where one of its words (found in the lower-case copy) lets it start."""
+    cfg = _cfg()
+    if cfg["proh_c"].search(t):  # starts with ";": searched fast as it is
+        return True
+    d = _doc(text)
+    if d.odd:
+        return bool(cfg["prohibition"].search(t))
+    low = d.low
+    rb = cfg["proh_b"]
+    for w in cfg["proh_any_words"]:  # "\b<word>\b": a match starts where its word does
+        i = low.find(w, a, b)
+        while i >= 0:
+            if rb.match(t, i - a):
+                return True
+            i = low.find(w, i + 1, b)
+    ra = cfg["proh_a"]
+    for w in cfg["proh_words"]:
+        i = low.find(w, a, b)
+        while i >= 0:
+            # "(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)<word>": the start is the text's start (the word
+            # there) or the stop, "và" or "phải" just before the white space before the word
+            r = i - a
+            if r == 0 and ra.match(t, 0):
+                return True
+            j = r
+            while j > 0 and t[j - 1].isspace():
+                j -= 1
+            if 0 < j < r:
+                for st in (j - 1, j - 2, j - 4):
+                    if st >= 0 and ra.match(t, st):
+                        return True
+            i = low.find(w, i + 1, b)
+    return False
+
+
 def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
     cfg = _cfg()
     t = text[u.start:u.end]
-    low = t.lower()
-    if ("cấm" in low or "không" in low) and cfg["prohibition"].search(t):
+    low = _doc(text).low  # lower case, offsets kept: the same "in" answers as t.lower()
+    if (low.find("cấm", u.start, u.end) >= 0 or low.find("không", u.start, u.end) >= 0) \
+            and _has_prohibition(text, u.start, u.end, t):
         return "prohibition"
     if cfg["figure"].match(t) or cfg["target_start"].match(t):
         return "target"
@@ -907,16 +1211,18 @@ def _kind_rules(text: str, u: Unit, body_start: int) -> Optional[str]:
         return "prohibition"
     if cfg["report_start"].match(text, bs, u.end):
         return "report"
-    if cfg["report_trouble"].search(t[:200]) and _REPORT_WORD_RE.search(t):
+    if _may(text, cfg["trouble_words"], u.start, min(u.end, u.start + 200)) and cfg["report_trouble"].search(t[:200]) \
+            and _REPORT_WORD_RE.search(t):
         return "report"
     if _PERIODIC_RE.match(t) and _REPORT_TO_RE.search(t) and report_to_in(text, u.start, u.end):
         return "report"
     # "Rà soát, tổng hợp …, báo cáo <body> …": the closing clause is the report
-    flat = _BRACKETS_RE.sub(lambda m: " " * len(m.group(0)), t)  # ignore commas in brackets
-    last = flat.rfind(", ")
-    if 0 < last and len(t) < 300 and _BAO_CAO_RE.match(t[last + 2:]) \
-            and report_to_in(text, u.start + last + 2, u.end):
-        return "report"
+    if len(t) < 300:
+        # ignore commas in brackets
+        flat = _BRACKETS_RE.sub(lambda m: " " * len(m.group(0)), t) if "(" in t else t
+        last = flat.rfind(", ")
+        if 0 < last and _BAO_CAO_RE.match(t[last + 2:]) and report_to_in(text, u.start + last + 2, u.end):
+            return "report"
     return None
 
 
@@ -942,17 +1248,24 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
             while i >= 0:
                 breaks.add(i)
                 i = text.find("\n", i + 1, u.end)
-    flat = text
+    # and its lower-case copy, from the document's (what find_times would make of flat)
+    low = _doc(text).low
+    flat, flat_low = text, low
     if breaks:
         parts = []
+        lparts = []
         pos = 0
         for i in sorted(breaks):
             parts.append(text[pos:i])
             parts.append(" ")
+            lparts.append(low[pos:i])
+            lparts.append(" ")
             pos = i + 1
         parts.append(text[pos:])
+        lparts.append(low[pos:])
         flat = "".join(parts)
-    all_times = sorted(find_times(flat, hs, len(text), anchor), key=lambda x: x.start)
+        flat_low = "".join(lparts)
+    all_times = sorted(find_times(flat, hs, len(text), anchor, lower=flat_low), key=lambda x: x.start)
     tstarts = [x.start for x in all_times]
 
     def times_in(a: int, b: int) -> list:
@@ -966,7 +1279,7 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
 
     # the classifier, in one batch, for the units whose context leaves the decision open
     skip = _cfg()["skip"]
-    open_units = [u for u in units if u.ctx in _MODEL_CTX and not skip.search(text, u.start, min(u.end, u.start + 60))
+    open_units = [u for u in units if u.ctx in _MODEL_CTX and not skip.search_in(text, u.start, min(u.end, u.start + 60))
                   and (u.ctx == "narrative" or _is_directive(text, u.start, u.end))]
     preds = predict_kinds([text[u.start:u.end] for u in open_units], [u.ctx for u in open_units])
     for u, pr in zip(open_units, preds):
@@ -1100,14 +1413,15 @@ _SELF_RE = re.compile(r"(?i:(?:nghị quyết|chỉ thị|kế hoạch|quyết �
 def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     cfg = _cfg()
     t = text[u.start:u.end]
-    if cfg["skip"].search(t[:60]):
+    if cfg["skip"].found_in_slice(text, u.start, min(u.end, u.start + 60)):
         return None
     if not u.ctx.startswith("table") and len(t) < 60 and t[-1] not in ".;!?…" and not cfg["verbs"].search(t):
         return None
     names, span, by_cue = actor_at(text, u.start, u.end)
     if not names and cfg["legal_basis"].match(t):
         return None
-    if cfg["praise"].search(t, 0, 120) and not cfg["praise_but"].search(t):
+    if _may(text, cfg["praise_words"], u.start, min(u.end, u.start + 120)) and cfg["praise"].search(t, 0, 120) \
+            and not cfg["praise_but"].search(t):
         return None  # "Bộ Chính trị ghi nhận và biểu dương …": praise, not a duty
     if _SELF_RE.match(t):  # "Nghị quyết này được phổ biến …": the document itself
         names, span, by_cue = [], None, False
@@ -1125,10 +1439,10 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         if u.ctx == "preamble":
             if not (directive and names) or re.match(r"(?i:thực hiện|căn cứ|theo đề nghị|xét)\b", t):
                 return None
-            if cfg["bg"].search(t) and not by_cue:
+            if _may(text, cfg["bg_words"], u.start, u.end) and cfg["bg"].search(t) and not by_cue:
                 return None
         else:
-            if cfg["bg"].search(t) and not (by_cue and names):
+            if _may(text, cfg["bg_words"], u.start, u.end) and cfg["bg"].search(t) and not (by_cue and names):
                 return None
             if by_cue and names:
                 carry[:] = [names]
@@ -1141,7 +1455,7 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         return None
     if u.ctx == "background":
         # purposes and requirements: a record only where an actor is told to act
-        if cfg["bg"].search(t) or not (names and not by_cue and re.search(r"(?i:\b(?:phải|có trách nhiệm|chịu trách nhiệm|triển khai|thực hiện)\b)", t)):
+        if (_may(text, cfg["bg_words"], u.start, u.end) and cfg["bg"].search(t)) or not (names and not by_cue and re.search(r"(?i:\b(?:phải|có trách nhiệm|chịu trách nhiệm|triển khai|thực hiện)\b)", t)):
             return None
 
     kind = _kind_rules(text, u, body_start)
@@ -1246,6 +1560,85 @@ def _model():
         return None
 
 
+def _proba(m, X: list):
+    """``m.predict_proba(X)`` through sklearn's own code."""
+    try:
+        import sklearn
+
+        # the inputs are our own strings: skip sklearn's argument checks (the same figures, faster)
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return m.predict_proba(X)
+    except ImportError:  # pragma: no cover - a model that is not sklearn's
+        return m.predict_proba(X)
+
+
+# probes for the check that the direct computation below gives the model's own figures
+_PROBES = (
+    ("Sở Tài chính chủ trì, phối hợp với các sở, ngành báo cáo UBND tỉnh trước ngày 15/12/2025.", "narrative"),
+    ("Nghiêm cấm các hành vi lợi dụng dịch bệnh để trục lợi.", "preamble"),
+    ("Phấn đấu đến năm 2030, 100% xã đạt chuẩn nông thôn mới", "narrative"),
+    ("Các đơn vị không được đùn đẩy trách nhiệm; định kỳ hằng quý báo cáo kết quả.", "preamble"),
+    ("Hội nghị đã đánh giá kết quả thực hiện nhiệm vụ năm 2024", "narrative"),
+    ("", "narrative"),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_proba_fn():
+    """``predict_proba`` of the committed model (a FeatureUnion of TF-IDF vectorizers and a
+    multinomial logistic regression) computed directly: the same numerical steps in the same
+    order as sklearn's ``Pipeline.predict_proba``, without its per-call overhead (argument
+    validation, joblib dispatch of the union), which dominates for the few units of a
+    document.  None (use sklearn's own path) unless the model has exactly that shape and the
+    direct figures equal sklearn's, bit for bit, on the probes."""
+    m = _model()
+    try:
+        import numpy as np
+        from scipy import sparse
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion, Pipeline
+        from sklearn.utils.extmath import softmax
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+    except Exception:  # pragma: no cover
+        return None
+    if type(m) is not Pipeline or len(m.steps) != 2:
+        return None
+    feats, clf = m.steps[0][1], m.steps[1][1]
+    if type(feats) is not FeatureUnion or feats.transformer_weights is not None \
+            or type(clf) is not LogisticRegression or len(clf.classes_) <= 2:
+        return None
+    vecs = [v for _, v in feats.transformer_list]
+    for v in vecs:
+        tf = getattr(v, "_tfidf", None)
+        if type(v) is not TfidfVectorizer or v.binary or v.dtype is not np.float64 or tf is None \
+                or tf.norm != "l2" or not hasattr(tf, "idf_"):
+            return None
+    coef_t = clf.coef_.T
+    intercept = clf.intercept_
+
+    def proba(X: list):
+        mats = []
+        for v in vecs:
+            c = CountVectorizer.transform(v, X)  # counts, float64, sorted indices
+            tf = v._tfidf
+            if tf.sublinear_tf:
+                np.log(c.data, c.data)
+                c.data += 1.0
+            c.data *= tf.idf_[c.indices]
+            inplace_csr_row_normalize_l2(c)
+            mats.append(c)
+        return softmax(sparse.hstack(mats).tocsr() @ coef_t + intercept, copy=False)
+
+    try:
+        X = [model_input(t, c) for t, c in _PROBES]
+        if not np.array_equal(proba(X), _proba(m, X)):
+            return None
+    except Exception:
+        return None
+    return proba
+
+
 def predict_kinds(texts: list, ctxs: list) -> list[tuple[str, float]]:
     """``(label, probability)`` of the classifier for each unit (one batch), or
     ``("task", 0.0)`` each without a model."""
@@ -1255,14 +1648,8 @@ def predict_kinds(texts: list, ctxs: list) -> list[tuple[str, float]]:
     if m is None:
         return [("task", 0.0)] * len(texts)
     X = [model_input(t, c) for t, c in zip(texts, ctxs)]
-    try:
-        import sklearn
-
-        # the inputs are our own strings: skip sklearn's argument checks (the same figures, faster)
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            proba = m.predict_proba(X)
-    except ImportError:  # pragma: no cover - a model that is not sklearn's
-        proba = m.predict_proba(X)
+    fast = _fast_proba_fn()
+    proba = fast(X) if fast is not None else _proba(m, X)
     out = []
     for row in proba:
         k = int(row.argmax())
