@@ -496,7 +496,6 @@ def actor_at(text: str, s: int, e: int) -> tuple[list[str], Optional[tuple[int, 
     return list(names), span, cue
 
 
-@functools.lru_cache(maxsize=8192)
 def _actor_at(text: str, s: int, e: int) -> tuple[tuple, Optional[tuple[int, int]], bool]:
     names, span, cue = _actor_at_uncached(text, s, e)
     return tuple(names), span, cue
