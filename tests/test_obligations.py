@@ -282,3 +282,39 @@ def test_news_report_sentences_after_the_directive_cue():
     obls = find_obligations(text, p)
     assert [o.actors for o in obls] == [["các chi bộ"], ["các chi bộ"]]
     assert not any("đã đạt được" in o.text for o in obls)
+
+
+# --- legal acts: inside articles ("Điều N."), only sentences that direct someone are records
+
+REGULATION = (
+    "QUY CHẾ\nQuản lý kho dữ liệu số của tỉnh\n"
+    "Điều 1. Kho dữ liệu số\n"
+    "1. Kho dữ liệu số của tỉnh là hệ thống lưu giữ tập trung dữ liệu của các cơ quan.\n"
+    "2. Kho dữ liệu số gồm dữ liệu dân cư, dữ liệu đất đai và dữ liệu doanh nghiệp.\n"
+    "3. Dữ liệu trong kho được sao lưu tại hai địa điểm khác nhau.\n"
+    "Điều 2. Chức năng của Trung tâm Dữ liệu\n"
+    "Trung tâm Dữ liệu tỉnh có chức năng giúp Sở Khoa học và Công nghệ quản lý kho dữ liệu.\n"
+    "Điều 3. Trách nhiệm của người dùng\n"
+    "1. Bảo mật tài khoản được cấp.\n"
+    "2. Dữ liệu khai thác phải được sử dụng đúng mục đích đã đăng ký.\n"
+    "3. Cập nhật hồ sơ người dùng, bao gồm số điện thoại và thư điện tử.\n"
+    "Điều 4. Tổ chức thực hiện\n"
+    "1. Sở Khoa học và Công nghệ hướng dẫn các cơ quan kết nối dữ liệu vào kho.\n"
+    "2. Giao Ủy ban nhân dân các xã, căn cứ Quy chế này, rà soát dữ liệu hộ tịch trước ngày 30/9/2026.\n"
+)
+
+
+@pytest.mark.parametrize("words,kept", [
+    ("Kho dữ liệu số của tỉnh là hệ thống", False),      # a definition
+    ("Kho dữ liệu số gồm dữ liệu dân cư", False),         # a membership statement
+    ("Dữ liệu trong kho được sao lưu", False),            # a fact: no actor, no marker
+    ("Trung tâm Dữ liệu tỉnh có chức năng", False),       # a function, not a task
+    ("Bảo mật tài khoản được cấp", True),                 # under "Trách nhiệm của …"
+    ("Dữ liệu khai thác phải được sử dụng", True),        # "phải": a duty
+    ("Sở Khoa học và Công nghệ hướng dẫn", True),         # an actor directed
+    ("Giao Ủy ban nhân dân các xã", True),                # "Giao <actor>"
+    ("Cập nhật hồ sơ người dùng", True),                  # opens with a verb: "bao gồm" is no definition
+])
+def test_article_norms_are_not_obligations(words, kept):
+    obls = _find(REGULATION)
+    assert any(o.text.startswith(words) for o in obls) == kept, [o.text[:40] for o in obls]

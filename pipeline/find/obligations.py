@@ -435,6 +435,7 @@ class Unit:
     in_list: bool = True
     marked: bool = False  # the first paragraph of an enumerated item
     model: Optional[tuple] = None  # (label, probability) of the classifier
+    article: Optional[list] = None  # in an article ("Điều N. …"): the spans of the headings above the unit
 
 
 def _attr_kind(text: str, s: int, e: int) -> Optional[tuple[str, int]]:
@@ -1056,6 +1057,7 @@ def candidate_units(text: str, parsed=None) -> tuple[list[Unit], int, Optional[s
             if r:
                 carry2 = r
     units = w.units
+    _mark_articles(units, _articles(text, sections) + (_articles(text, asecs) if att is not None else []))
     if app is not None:
         units = units + _table_units(text, app, len(text))
     units = units + _pipe_table_units(text, hs, len(text))
@@ -1175,6 +1177,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     else:
         actors = list(u.inherited)
     partners = _names_in(text, u.attrs.get("partner")) or partners_in(text, u.start, u.end)
+    if u.article is not None and _article_norm(text, u, actors, span):
+        return None  # a definition, membership or fact in a legal act's article: nobody is directed
 
     # --- times: the unit, its attribute lines, its lead-in
     spans = [(u.start, u.end)] + list(u.attrs.get("time", []))
@@ -1222,6 +1226,74 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         deadline=deadline, recurrence=recurrence, period=period, report_to=report_to,
         section=u.section, deadline_text=deadline_text,
     )
+
+
+_ARTICLE_STOP_RE = re.compile(
+    r"(?m)^[ \t]*(?:\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b|(?:KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN|PHƯƠNG ÁN|CHIẾN LƯỢC)\b|"
+    r"[IVX]{1,4}\.\s)")
+
+
+def _articles(text: str, sections) -> list:
+    """Every article ("Điều N.") in ``sections``: ``(start, end, [heading spans])``, the
+    article's heading first, then the headings of its sections (clauses, items) that have
+    children.  An article ends before a document attached to the act ("(Kèm theo …)")."""
+    out = []
+    for top in sections or []:
+        for sec in top.walk():
+            if sec.kind != "article":
+                continue
+            stop = _ARTICLE_STOP_RE.search(text, sec.first_end, sec.end)
+            end = stop.start() if stop else sec.end
+            heads = [(sec.start, sec.text_start, sec.first_end)]
+            for sub in sec.walk():
+                if sub is not sec and sub.children and sub.start < end:
+                    heads.append((sub.start, sub.text_start, sub.first_end))
+            out.append((sec.start, end, heads))
+    return out
+
+
+def _mark_articles(units: list, arts: list) -> None:
+    """Give each unit inside an article the spans of the headings above it in that article."""
+    for u in units:
+        for a, b, heads in arts:
+            if a <= u.start < b:
+                u.article = [(hs, he) for st, hs, he in heads if st <= u.start and he <= u.start]
+                break
+
+
+@functools.lru_cache(maxsize=1)
+def _article_cues():
+    c = data.load("obligations")["articles"]
+    return (re.compile(rf"(?i:(?<!\w)(?:{_alt(c['directive'])})(?!\w))"),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['definitional'])})(?!\w))"),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['duty_heading'])})(?!\w))"),
+            re.compile(rf"(?i:(?:{_alt(c['directive_start'])})(?!\w))"))
+
+
+def _article_norm(text: str, u: Unit, actors: list, span=None) -> bool:
+    """Is a unit inside a legal act's article a norm rather than a directed action?
+
+    A definition or membership statement in its first clause ("X là …", "X gồm …",
+    "X có chức năng …": right after the actor ``span`` where the unit names one) unless
+    it opens with a verb or a directive marker comes first; otherwise a sentence with neither a directive marker nor an actor (its
+    own, inherited or from an attribute line) nor a marker in its lead-in or in a
+    heading above it ("Điều 9. Trách nhiệm của …").
+    """
+    directive, definitional, heading_cue, directive_start = _article_cues()
+    t = text[u.start:u.end]
+    mm = directive.search(t) or directive_start.match(t) or _cfg()["lead_cue"].search(t)
+    clause = re.split(r"[;:]", t, maxsplit=1)[0]
+    dm = definitional.search(clause)
+    if dm and span and not (span[0] <= u.start + dm.start() <= span[1] + 3):
+        dm = None  # "X quyết định …, là …": the actor acts; "X là …", "X có chức năng …" define X
+    if dm and (mm is None or dm.start() < mm.start()) and not _cfg()["verbs"].match(t[:1].lower() + t[1:80]):
+        return True
+    if mm or actors:
+        return False
+    for a, b in ([u.lead_span] if u.lead_span else []) + list(u.article or []):
+        if directive.search(text, a, b) or heading_cue.search(text, a, b):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------------
