@@ -318,3 +318,32 @@ REGULATION = (
 def test_article_norms_are_not_obligations(words, kept):
     obls = _find(REGULATION)
     assert any(o.text.startswith(words) for o in obls) == kept, [o.text[:40] for o in obls]
+
+
+# --- times that date something else: a term of office, a vision horizon, a cited title
+
+
+@pytest.mark.parametrize("item,deadline,period", [
+    # a term of office is no period
+    ("Ban Tổ chức chuẩn bị nhân sự Hội đồng nhân dân xã nhiệm kỳ 2026 - 2031.", None, None),
+    ("Văn phòng tổng hợp danh sách cấp ủy viên khóa 2025 - 2030, 2030 - 2035.", None, None),
+    # a vision horizon is no deadline; the plan's own period stays
+    ("Sở Công Thương xây dựng chương trình phát triển điện mặt trời giai đoạn 2026 - 2030, tầm nhìn đến năm 2050.",
+     None, ("2026-01-01", "2030-12-31")),
+    # "đến năm" inside a cited title is no deadline
+    ("Sở Nội vụ giám sát việc thực hiện Chiến lược phát triển thanh niên đến năm 2030.", None, None),
+    # a cited plan's period that began before this document is no period of the action
+    ("Sở Y tế rà soát, sửa đổi Đề án nâng cao chất lượng y tế cơ sở giai đoạn 2019 - 2030.", None, None),
+    # the action's own times are kept
+    ("Sở Xây dựng điều chỉnh quy hoạch chung đô thị đến năm 2030.", "2030-12-31", None),
+    ("Sở Tài chính bố trí kinh phí thực hiện giai đoạn 2026 - 2030.", None, ("2026-01-01", "2030-12-31")),
+])
+def test_foreign_times_are_no_deadline_or_period(item, deadline, period):
+    (o,) = _find("1. " + item + "\n")
+    assert o.deadline == deadline
+    assert (o.period and (o.period["start"], o.period["end"])) == period
+
+
+def test_deadline_after_a_project_name_is_kept():
+    (o,) = _find("1. Ban Quản lý dự án hoàn thành Dự án đường ven biển trong năm 2026.\n")
+    assert o.deadline == "2026-12-31"

@@ -954,6 +954,7 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
         parts.append(text[pos:])
         flat = "".join(parts)
     all_times = sorted(find_times(flat, hs, len(text), anchor), key=lambda x: x.start)
+    all_times = _own_times(flat, all_times, references, anchor)
     tstarts = [x.start for x in all_times]
 
     def times_in(a: int, b: int) -> list:
@@ -1294,6 +1295,57 @@ def _article_norm(text: str, u: Unit, actors: list, span=None) -> bool:
         if directive.search(text, a, b) or heading_cue.search(text, a, b):
             return False
     return True
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_cues():
+    c = data.load("obligations")["foreign_times"]
+    return (re.compile(rf"(?i:(?<!\w)(?:{_alt(c['before'])})(?:\s+năm)?\s*$)"),
+            re.compile(rf"(?<!\w)(?:{_alt(w[0].upper() + w[1:] for w in c['title_nouns'])})(?!\w)"),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['title_time'])})\s*$)"),
+            re.compile(rf"(?i:(?:{_alt(c['before'])})(?!\w))"))
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[;.:\n]|,\s")
+
+
+def _own_times(text: str, times: list, references, anchor: Optional[str]) -> list:
+    """``times`` without those that date something else than an action (see [foreign_times]):
+    a term of office, a vision horizon, a date inside a cited document's mention, a title's
+    "đến năm" / "giai đoạn"."""
+    before_re, title_re, title_time_re, opens_re = _foreign_cues()
+    refs = sorted((r.start, r.end) for r in references or [])
+    ref_starts = [a for a, _ in refs]
+    year = int(anchor[:4]) if anchor else None
+    out = []
+    term_end = -10
+    for x in times:
+        i = bisect.bisect_right(ref_starts, x.start) - 1
+        if i >= 0 and refs[i][0] <= x.start < refs[i][1]:
+            continue  # inside a cited document's mention
+        pre = text[max(0, x.start - 30):x.start]
+        if before_re.search(pre) or opens_re.match(text, x.start, x.end) or (
+                x.kind == "period" and re.fullmatch(r"\s*(?:,|và)\s*", text[term_end:x.start])):
+            term_end = x.end
+            continue  # "nhiệm kỳ 2026 - 2031" (the expression may take its cue word in), "…, 2031 - 2036"
+        dg = re.search(r"\d", x.text)
+        lead = pre + (x.text[:dg.start()] if dg else "")  # "giai đoạn 2019 - 2030" takes its cue word in
+        if x.kind in ("year", "period") and title_time_re.search(lead):
+            # the clause before the expression: does it name a title (or follow a cited document)?
+            lo = max(0, x.start - 200)
+            brk = None
+            for brk in _CLAUSE_BREAK_RE.finditer(text, lo, x.start):
+                pass
+            cs = brk.end() if brk else lo
+            after_ref = i >= 0 and cs <= refs[i][1] <= x.start
+            titled = after_ref or title_re.search(text, cs, x.start)
+            if titled and x.kind == "year":
+                continue  # "Chiến lược … đến năm 2025": the title's horizon, no deadline
+            if titled and x.kind == "period" and (after_ref or (year and x.period and x.period.get("start")
+                                                                and int(x.period["start"][:4]) < year)):
+                continue  # "Đề án … giai đoạn 2019 - 2030" cited in a 2025 document
+        out.append(x)
+    return out
 
 
 # ---------------------------------------------------------------------------
