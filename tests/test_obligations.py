@@ -347,3 +347,20 @@ def test_foreign_times_are_no_deadline_or_period(item, deadline, period):
 def test_deadline_after_a_project_name_is_kept():
     (o,) = _find("1. Ban Quản lý dự án hoàn thành Dự án đường ven biển trong năm 2026.\n")
     assert o.deadline == "2026-12-31"
+
+
+# --- schedules: a recurring date is no deadline; a phase heading's time is its items' deadline
+
+
+@pytest.mark.parametrize("body,deadlines", [
+    ("1. Hằng năm, các xã gửi báo cáo công tác dân vận về Ban Dân vận trước ngày 10/12.\n", [None]),
+    ("1. Trung tâm Quan trắc lấy mẫu nước; tần suất: tháng 4 đến tháng 10, 02 lần/tháng.\n", [None]),
+    ("1. Hằng năm, các xã gửi báo cáo về Ban Dân vận trước ngày 10/12/2026.\n", ["2026-12-10"]),
+    ("2.1. Đợt 1: Trong tháng 11/2026\n- Sở Văn hóa treo băng rôn tuyên truyền tại các trục đường.\n"
+     "- Đài Phát thanh phát sóng chuyên mục hỏi đáp, hoàn thành trước ngày 20/11/2026.\n",
+     ["2026-11-30", "2026-11-20"]),
+    ("2.2. Đợt 2: Sau ngày khai mạc 05/12/2026\n- Sở Văn hóa tổ chức triển lãm ảnh.\n"
+     "- Đài Phát thanh đưa tin về kết quả hội nghị.\n", [None, None]),
+])
+def test_schedule_and_phase_deadlines(body, deadlines):
+    assert [o.deadline for o in _find(body)] == deadlines

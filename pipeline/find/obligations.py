@@ -435,6 +435,7 @@ class Unit:
     in_list: bool = True
     marked: bool = False  # the first paragraph of an enumerated item
     model: Optional[tuple] = None  # (label, probability) of the classifier
+    phase: Optional[tuple] = None  # span of the phase heading above the unit ("Đợt 1: Trong tháng 12/2025")
     article: Optional[list] = None  # in an article ("Điều N. …"): the spans of the headings above the unit
 
 
@@ -1059,6 +1060,7 @@ def candidate_units(text: str, parsed=None) -> tuple[list[Unit], int, Optional[s
                 carry2 = r
     units = w.units
     _mark_articles(units, _articles(text, sections) + (_articles(text, asecs) if att is not None else []))
+    _mark_phases(text, units, list(sections) + (list(asecs) if att is not None else []))
     if app is not None:
         units = units + _table_units(text, app, len(text))
     units = units + _pipe_table_units(text, hs, len(text))
@@ -1220,6 +1222,7 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         if x.period and period is None and x.kind == "period":
             period = x.period
     recurrence = None if not recs else (recs[0] if len(recs) == 1 else recs)
+    deadline, deadline_text = _schedule_deadline(text, u, times_in, recs, deadline, deadline_text)
 
     report_to = report_to_in(text, u.start, u.end) if kind == "report" else None
     return Obligation(
@@ -1346,6 +1349,50 @@ def _own_times(text: str, times: list, references, anchor: Optional[str]) -> lis
                 continue  # "Đề án … giai đoạn 2019 - 2030" cited in a 2025 document
         out.append(x)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _schedule_cues():
+    c = data.load("obligations")["schedules"]
+    return (re.compile(c["phase_heading"], re.I),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['frequency'])}))"))
+
+
+def _mark_phases(text: str, units: list, sections) -> None:
+    """Give each unit under a phase heading ("2.1. Đợt 1: Trong tháng 12/2025") its span."""
+    phase_re, _ = _schedule_cues()
+    for top in sections or []:
+        for sec in top.walk():  # outer sections first: an inner phase heading wins
+            if not (sec.children or len(sec.paragraphs) > 1) or sec.first_end - sec.text_start > 150:
+                continue
+            if not phase_re.match(text, sec.text_start, sec.first_end):
+                continue
+            for u in units:
+                if sec.first_end <= u.start < sec.end:
+                    u.phase = (sec.text_start, sec.first_end)
+
+
+_YEAR_WRITTEN_RE = re.compile(r"(?:19|20)\d\d")
+_PHASE_UNTIL_RE = re.compile(r"(?i:\bđến\b[^,;]{0,20}$)")  # "Từ tháng 01 đến ngày bầu cử 15/3/2026"
+_PHASE_AFTER_RE = re.compile(r"(?i:\b(?:sau|từ)\b[^,;]{0,20}$)")  # "Sau ngày bầu cử 15/3/2026": a start
+
+
+def _schedule_deadline(text: str, u: Unit, times_in, recs: list, deadline, deadline_text):
+    """The deadline of a unit that follows a schedule or a phase (RECORDS.md: only a date the
+    text fixes): a date without a year in a recurring or frequency schedule ("hằng năm …
+    trước ngày 20/11", "tần suất: tháng 3 đến tháng 11") fixes none; an item without a
+    deadline of its own takes its phase heading's ("Đợt 1: Trong tháng 12/2025")."""
+    _, freq_re = _schedule_cues()
+    if deadline and deadline_text and not _YEAR_WRITTEN_RE.search(deadline_text) and (
+            recs or freq_re.search(text, u.start, u.end)):
+        return None, None
+    if deadline is None and u.phase and not recs:
+        for x in times_in(*u.phase):
+            pre = text[max(u.phase[0], x.start - 25):x.start]
+            if x.deadline and x.kind in ("date", "datetime", "month", "quarter", "half", "year") and (
+                    x.is_deadline_cue or _PHASE_UNTIL_RE.search(pre)) and not _PHASE_AFTER_RE.search(pre):
+                return x.deadline, text[x.start:x.end]
+    return deadline, deadline_text
 
 
 # ---------------------------------------------------------------------------
