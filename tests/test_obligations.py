@@ -364,3 +364,22 @@ def test_deadline_after_a_project_name_is_kept():
 ])
 def test_schedule_and_phase_deadlines(body, deadlines):
     assert [o.deadline for o in _find(body)] == deadlines
+
+
+# --- specification lines and colon headings are no records
+
+
+def test_specification_lines_and_colon_headings_are_not_records():
+    body = (
+        "1. Chi cục Thủy sản tổ chức hội nghị tập huấn kỹ thuật nuôi cá lồng.\n"
+        "Số lượng: 03 hội nghị/năm, mỗi hội nghị 60 đại biểu.\n"
+        "Thành phần: đại diện các hợp tác xã và hộ nuôi trên địa bàn.\n"
+        "Số điểm lấy mẫu: 05 điểm dọc sông.\n"
+        "2. Chế độ báo cáo\n"
+        "2.1. Báo cáo định kỳ hằng quý:\n"
+        "- Các xã gửi số liệu về Chi cục Thủy sản trước ngày 20 của tháng cuối quý.\n"
+    )
+    texts = [o.text for o in _find(body)]
+    assert texts[0].startswith("Chi cục Thủy sản tổ chức hội nghị")
+    assert not any(t.startswith(("Số lượng", "Thành phần", "Số điểm", "Báo cáo định kỳ hằng quý")) for t in texts), texts
+    assert any(t.startswith("Các xã gửi số liệu") for t in texts)

@@ -1098,6 +1098,7 @@ def _preamble(w: _Walker, text: str, ps: int, pe: int, narrative: bool):
 
 
 _UNTIL_RE = re.compile(r"(?i:\bđến\s+(?:hết\s+)?)$")
+_HEADING_LINE_RE = re.compile(r"[^\n]{1,120}:")  # a short line ending on a colon
 _SELF_RE = re.compile(r"(?i:(?:nghị quyết|chỉ thị|kế hoạch|quyết định|kết luận|quy định|hướng dẫn|công điện|"
                       r"thông báo|chương trình|quy chế|công văn|văn bản) này\b)")
 
@@ -1112,6 +1113,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     names, span, by_cue = actor_at(text, u.start, u.end)
     if not names and cfg["legal_basis"].match(t):
         return None
+    if not names and _HEADING_LINE_RE.fullmatch(t):
+        return None  # "Báo cáo định kỳ hàng tháng:": a heading for the items below, not a record
     if cfg["praise"].search(t, 0, 120) and not cfg["praise_but"].search(t):
         return None  # "Bộ Chính trị ghi nhận và biểu dương …": praise, not a duty
     if _SELF_RE.match(t):  # "Nghị quyết này được phổ biến …": the document itself
