@@ -383,3 +383,29 @@ def test_specification_lines_and_colon_headings_are_not_records():
     assert texts[0].startswith("Chi cục Thủy sản tổ chức hội nghị")
     assert not any(t.startswith(("Số lượng", "Thành phần", "Số điểm", "Báo cáo định kỳ hằng quý")) for t in texts), texts
     assert any(t.startswith("Các xã gửi số liệu") for t in texts)
+
+
+# --- slogans, worked examples and a resolution's own decisions are no records
+
+
+def test_slogans_examples_and_decisions_are_not_records():
+    body = (
+        "1. Thông qua nội dung các dự thảo văn kiện sau đây:\n"
+        "- Báo cáo tổng kết công tác năm 2026 của Ban Chấp hành.\n"
+        "- Báo cáo kiểm điểm sự lãnh đạo, chỉ đạo của Ban Thường vụ.\n"
+        "2. Nghe Báo cáo chuyên đề về phát triển kinh tế biển.\n"
+        "3. Đồng ý để đồng chí Trần Văn C thôi tham gia Ban Chấp hành.\n"
+        "4. Cơ bản thống nhất Đề án sắp xếp các thôn; giao Ban Thường vụ chỉ đạo hoàn thiện Đề án trước ngày 30/6/2026.\n"
+        "5. Thông qua các phương tiện thông tin đại chúng, Đài Phát thanh tuyên truyền về Đề án.\n"
+        "6. Ví dụ: xã A có 12 thôn thì được bố trí 12 tổ trưởng.\n"
+        "III. KHẨU HIỆU TUYÊN TRUYỀN\n"
+        "1. Nhiệt liệt chào mừng Đại hội đại biểu Đảng bộ tỉnh lần thứ II!\n"
+        "2. Toàn dân đoàn kết xây dựng quê hương giàu đẹp\n"
+        "Trên đây là Kế hoạch tuyên truyền, đề nghị các chi bộ tổ chức thực hiện.\n"
+    )
+    texts = [o.text for o in _find(body)]
+    assert texts == [
+        "Cơ bản thống nhất Đề án sắp xếp các thôn; giao Ban Thường vụ chỉ đạo hoàn thiện Đề án trước ngày 30/6/2026.",
+        "Thông qua các phương tiện thông tin đại chúng, Đài Phát thanh tuyên truyền về Đề án.",
+        "Trên đây là Kế hoạch tuyên truyền, đề nghị các chi bộ tổ chức thực hiện.",
+    ], texts

@@ -130,6 +130,7 @@ def _cfg():
         "background": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['background'])})\b"),
         "objective": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['objective'])})\b"),
         "assessment": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['assessment'])})\b"),
+        "no_records": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['no_records'])})\b"),
         "execution": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['execution'])})\b"),
         "prohibition": re.compile(
             rf"(?i:(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b"
@@ -428,7 +429,7 @@ class Unit:
     start: int
     end: int
     section: Optional[str] = None
-    ctx: str = "operative"  # operative | background | objective | preamble | narrative | table
+    ctx: str = "operative"  # operative | background | objective | preamble | narrative | table | no_records
     inherited: list = field(default_factory=list)
     lead_span: Optional[tuple] = None
     attrs: dict = field(default_factory=dict)  # lead/partner/time -> [(s, e)]
@@ -457,6 +458,8 @@ def _section_ctx(text: str, sec: Section, parent_ctx: str) -> str:
         return "operative"
     if cfg["assessment"].match(h):
         return "assessment"
+    if cfg["no_records"].match(h):
+        return "no_records"  # slogans, worked examples
     if cfg["background"].match(h):
         return "background"
     if cfg["objective"].match(h):
@@ -1113,10 +1116,12 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     names, span, by_cue = actor_at(text, u.start, u.end)
     if not names and cfg["legal_basis"].match(t):
         return None
-    if not names and _HEADING_LINE_RE.fullmatch(t):
-        return None  # "Báo cáo định kỳ hàng tháng:": a heading for the items below, not a record
+    if not names and (_HEADING_LINE_RE.fullmatch(t) or t.endswith("!") or u.ctx == "no_records"):
+        return None  # "Báo cáo định kỳ hàng tháng:": a heading for the items below; "… muôn năm!": a slogan
     if cfg["praise"].search(t, 0, 120) and not cfg["praise_but"].search(t):
         return None  # "Bộ Chính trị ghi nhận và biểu dương …": praise, not a duty
+    if _is_decision(text, u, by_cue):
+        return None  # "Thông qua …", "Nghe Báo cáo …", "Đồng ý để …": the issuer's own decision
     if _SELF_RE.match(t):  # "Nghị quyết này được phổ biến …": the document itself
         names, span, by_cue = [], None, False
         u.inherited = []
@@ -1352,6 +1357,25 @@ def _own_times(text: str, times: list, references, anchor: Optional[str]) -> lis
                 continue  # "Đề án … giai đoạn 2019 - 2030" cited in a 2025 document
         out.append(x)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _decision_re():
+    return re.compile(data.load("obligations")["decisions"]["start"])
+
+
+_MUST_RE = re.compile(r"(?i:\b(?:phải|cần|khẩn trương)\b)")
+
+
+def _is_decision(text: str, u: Unit, by_cue: bool) -> bool:
+    """Is the unit (or the lead-in it hangs from) a resolution's own decision, directing nobody?"""
+    if u.ctx.startswith("table") or by_cue:
+        return False
+    rx = _decision_re()
+    if not (rx.match(text, u.start, u.end) or (u.lead_span and rx.match(text, *u.lead_span))):
+        return False
+    # a unit that also directs someone ("…; giao Ban Thường vụ chỉ đạo …") stays a record
+    return not (_cfg()["lead_cue"].search(text, u.start, u.end) or _MUST_RE.search(text, u.start, u.end))
 
 
 @functools.lru_cache(maxsize=1)
