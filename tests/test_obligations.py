@@ -409,3 +409,23 @@ def test_slogans_examples_and_decisions_are_not_records():
         "Thông qua các phương tiện thông tin đại chúng, Đài Phát thanh tuyên truyền về Đề án.",
         "Trên đây là Kế hoạch tuyên truyền, đề nghị các chi bộ tổ chức thực hiện.",
     ], texts
+
+
+# --- actors: the Government opening a unit; deputies; federations; "các cơ sở"
+
+
+@pytest.mark.parametrize("item,actors", [
+    ("Chính phủ thành lập Quỹ hỗ trợ nông dân, giao Bộ Nông nghiệp quản lý Quỹ.", ["Chính phủ"]),
+    ("Giao Chính phủ, căn cứ Nghị quyết này, tổ chức sắp xếp các thôn trước ngày 30/9/2026.", ["Chính phủ"]),
+    ("Phó Giám đốc Sở Y tế trực tiếp chỉ đạo công tác tiêm chủng.", ["Phó Giám đốc Sở Y tế"]),
+    ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh chủ trì tư vấn, phản biện các đề án.", ["Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"]),
+    ("Các cơ sở nuôi trồng thủy sản có trách nhiệm giám sát chất lượng nước.", ["Các cơ sở nuôi trồng thủy sản"]),
+])
+def test_actor_at_unit_start(item, actors):
+    (o,) = _find("1. " + item + "\n")
+    assert o.actors == actors
+
+
+def test_government_in_a_background_clause_is_no_actor():
+    # "của Đảng, Chính phủ chỉ đạo" inside an opener: the Government is not told to act here
+    assert actor_at("Trước mắt, theo lộ trình của Đảng, Chính phủ chỉ đạo, tập trung cải cách.", 0, 70)[0] == []

@@ -1187,6 +1187,8 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         actors = list(carry[0])
     else:
         actors = list(u.inherited)
+    if not actors:
+        actors = _leading_bodies(text, u.start, u.end)
     partners = _names_in(text, u.attrs.get("partner")) or partners_in(text, u.start, u.end)
     if u.article is not None and _article_norm(text, u, actors, span):
         return None  # a definition, membership or fact in a legal act's article: nobody is directed
@@ -1357,6 +1359,30 @@ def _own_times(text: str, times: list, references, anchor: Optional[str]) -> lis
                 continue  # "Đề án … giai đoạn 2019 - 2030" cited in a 2025 document
         out.append(x)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _leading_re():
+    bodies = data.load("obligations")["actors"]["leading_bodies"]
+    return re.compile(rf"(?:(?i:giao)\s+)?(?P<b>{_alt(bodies)})(?:\s*,\s*|\s+(?=[a-zđà-ỹ]))")
+
+
+def _leading_body_names(text: str, s: int, e: int) -> list:
+    """The Government or the legislature opening a unit, with the bodies listed after it
+    ("Chính phủ, Hội đồng nhân dân, Ủy ban nhân dân tỉnh X … tổ chức …")."""
+    m = _leading_re().match(text, s, e)
+    if not m:
+        return []
+    names = [m["b"]]
+    if text[m.end() - 1:m.end()] in (",", " ") and text[m.start("b"):m.end()].rstrip().endswith(","):
+        r = _phrase(text, m.end(), min(e, m.end() + 400))
+        if r:
+            names += [n for n in r[0] if n not in names]
+    return names
+
+
+def _leading_bodies(text: str, s: int, e: int) -> list:
+    return _leading_body_names(text, s, e)
 
 
 @functools.lru_cache(maxsize=1)
