@@ -395,3 +395,148 @@ def test_start_word_gates_are_necessary():
                     n += 1
                     assert ob._starts(text, cfg[words], pos, e), (p, pos, rx)
     assert n > 50
+# --- legal acts: inside articles ("Điều N."), only sentences that direct someone are records
+
+REGULATION = (
+    "QUY CHẾ\nQuản lý kho dữ liệu số của tỉnh\n"
+    "Điều 1. Kho dữ liệu số\n"
+    "1. Kho dữ liệu số của tỉnh là hệ thống lưu giữ tập trung dữ liệu của các cơ quan.\n"
+    "2. Kho dữ liệu số gồm dữ liệu dân cư, dữ liệu đất đai và dữ liệu doanh nghiệp.\n"
+    "3. Dữ liệu trong kho được sao lưu tại hai địa điểm khác nhau.\n"
+    "Điều 2. Chức năng của Trung tâm Dữ liệu\n"
+    "Trung tâm Dữ liệu tỉnh có chức năng giúp Sở Khoa học và Công nghệ quản lý kho dữ liệu.\n"
+    "Điều 3. Trách nhiệm của người dùng\n"
+    "1. Bảo mật tài khoản được cấp.\n"
+    "2. Dữ liệu khai thác phải được sử dụng đúng mục đích đã đăng ký.\n"
+    "3. Cập nhật hồ sơ người dùng, bao gồm số điện thoại và thư điện tử.\n"
+    "Điều 4. Tổ chức thực hiện\n"
+    "1. Sở Khoa học và Công nghệ hướng dẫn các cơ quan kết nối dữ liệu vào kho.\n"
+    "2. Giao Ủy ban nhân dân các xã, căn cứ Quy chế này, rà soát dữ liệu hộ tịch trước ngày 30/9/2026.\n"
+)
+
+
+@pytest.mark.parametrize("words,kept", [
+    ("Kho dữ liệu số của tỉnh là hệ thống", False),      # a definition
+    ("Kho dữ liệu số gồm dữ liệu dân cư", False),         # a membership statement
+    ("Dữ liệu trong kho được sao lưu", False),            # a fact: no actor, no marker
+    ("Trung tâm Dữ liệu tỉnh có chức năng", False),       # a function, not a task
+    ("Bảo mật tài khoản được cấp", True),                 # under "Trách nhiệm của …"
+    ("Dữ liệu khai thác phải được sử dụng", True),        # "phải": a duty
+    ("Sở Khoa học và Công nghệ hướng dẫn", True),         # an actor directed
+    ("Giao Ủy ban nhân dân các xã", True),                # "Giao <actor>"
+    ("Cập nhật hồ sơ người dùng", True),                  # opens with a verb: "bao gồm" is no definition
+])
+def test_article_norms_are_not_obligations(words, kept):
+    obls = _find(REGULATION)
+    assert any(o.text.startswith(words) for o in obls) == kept, [o.text[:40] for o in obls]
+
+
+# --- times that date something else: a term of office, a vision horizon, a cited title
+
+
+@pytest.mark.parametrize("item,deadline,period", [
+    # a term of office is no period
+    ("Ban Tổ chức chuẩn bị nhân sự Hội đồng nhân dân xã nhiệm kỳ 2026 - 2031.", None, None),
+    ("Văn phòng tổng hợp danh sách cấp ủy viên khóa 2025 - 2030, 2030 - 2035.", None, None),
+    # a vision horizon is no deadline; the plan's own period stays
+    ("Sở Công Thương xây dựng chương trình phát triển điện mặt trời giai đoạn 2026 - 2030, tầm nhìn đến năm 2050.",
+     None, ("2026-01-01", "2030-12-31")),
+    # "đến năm" inside a cited title is no deadline
+    ("Sở Nội vụ giám sát việc thực hiện Chiến lược phát triển thanh niên đến năm 2030.", None, None),
+    # a cited plan's period that began before this document is no period of the action
+    ("Sở Y tế rà soát, sửa đổi Đề án nâng cao chất lượng y tế cơ sở giai đoạn 2019 - 2030.", None, None),
+    # the action's own times are kept
+    ("Sở Xây dựng điều chỉnh quy hoạch chung đô thị đến năm 2030.", "2030-12-31", None),
+    ("Sở Tài chính bố trí kinh phí thực hiện giai đoạn 2026 - 2030.", None, ("2026-01-01", "2030-12-31")),
+])
+def test_foreign_times_are_no_deadline_or_period(item, deadline, period):
+    (o,) = _find("1. " + item + "\n")
+    assert o.deadline == deadline
+    assert (o.period and (o.period["start"], o.period["end"])) == period
+
+
+def test_deadline_after_a_project_name_is_kept():
+    (o,) = _find("1. Ban Quản lý dự án hoàn thành Dự án đường ven biển trong năm 2026.\n")
+    assert o.deadline == "2026-12-31"
+
+
+# --- schedules: a recurring date is no deadline; a phase heading's time is its items' deadline
+
+
+@pytest.mark.parametrize("body,deadlines", [
+    ("1. Hằng năm, các xã gửi báo cáo công tác dân vận về Ban Dân vận trước ngày 10/12.\n", [None]),
+    ("1. Trung tâm Quan trắc lấy mẫu nước; tần suất: tháng 4 đến tháng 10, 02 lần/tháng.\n", [None]),
+    ("1. Hằng năm, các xã gửi báo cáo về Ban Dân vận trước ngày 10/12/2026.\n", ["2026-12-10"]),
+    ("2.1. Đợt 1: Trong tháng 11/2026\n- Sở Văn hóa treo băng rôn tuyên truyền tại các trục đường.\n"
+     "- Đài Phát thanh phát sóng chuyên mục hỏi đáp, hoàn thành trước ngày 20/11/2026.\n",
+     ["2026-11-30", "2026-11-20"]),
+    ("2.2. Đợt 2: Sau ngày khai mạc 05/12/2026\n- Sở Văn hóa tổ chức triển lãm ảnh.\n"
+     "- Đài Phát thanh đưa tin về kết quả hội nghị.\n", [None, None]),
+])
+def test_schedule_and_phase_deadlines(body, deadlines):
+    assert [o.deadline for o in _find(body)] == deadlines
+
+
+# --- specification lines and colon headings are no records
+
+
+def test_specification_lines_and_colon_headings_are_not_records():
+    body = (
+        "1. Chi cục Thủy sản tổ chức hội nghị tập huấn kỹ thuật nuôi cá lồng.\n"
+        "Số lượng: 03 hội nghị/năm, mỗi hội nghị 60 đại biểu.\n"
+        "Thành phần: đại diện các hợp tác xã và hộ nuôi trên địa bàn.\n"
+        "Số điểm lấy mẫu: 05 điểm dọc sông.\n"
+        "2. Chế độ báo cáo\n"
+        "2.1. Báo cáo định kỳ hằng quý:\n"
+        "- Các xã gửi số liệu về Chi cục Thủy sản trước ngày 20 của tháng cuối quý.\n"
+    )
+    texts = [o.text for o in _find(body)]
+    assert texts[0].startswith("Chi cục Thủy sản tổ chức hội nghị")
+    assert not any(t.startswith(("Số lượng", "Thành phần", "Số điểm", "Báo cáo định kỳ hằng quý")) for t in texts), texts
+    assert any(t.startswith("Các xã gửi số liệu") for t in texts)
+
+
+# --- slogans, worked examples and a resolution's own decisions are no records
+
+
+def test_slogans_examples_and_decisions_are_not_records():
+    body = (
+        "1. Thông qua nội dung các dự thảo văn kiện sau đây:\n"
+        "- Báo cáo tổng kết công tác năm 2026 của Ban Chấp hành.\n"
+        "- Báo cáo kiểm điểm sự lãnh đạo, chỉ đạo của Ban Thường vụ.\n"
+        "2. Nghe Báo cáo chuyên đề về phát triển kinh tế biển.\n"
+        "3. Đồng ý để đồng chí Trần Văn C thôi tham gia Ban Chấp hành.\n"
+        "4. Cơ bản thống nhất Đề án sắp xếp các thôn; giao Ban Thường vụ chỉ đạo hoàn thiện Đề án trước ngày 30/6/2026.\n"
+        "5. Thông qua các phương tiện thông tin đại chúng, Đài Phát thanh tuyên truyền về Đề án.\n"
+        "6. Ví dụ: xã A có 12 thôn thì được bố trí 12 tổ trưởng.\n"
+        "III. KHẨU HIỆU TUYÊN TRUYỀN\n"
+        "1. Nhiệt liệt chào mừng Đại hội đại biểu Đảng bộ tỉnh lần thứ II!\n"
+        "2. Toàn dân đoàn kết xây dựng quê hương giàu đẹp\n"
+        "Trên đây là Kế hoạch tuyên truyền, đề nghị các chi bộ tổ chức thực hiện.\n"
+    )
+    texts = [o.text for o in _find(body)]
+    assert texts == [
+        "Cơ bản thống nhất Đề án sắp xếp các thôn; giao Ban Thường vụ chỉ đạo hoàn thiện Đề án trước ngày 30/6/2026.",
+        "Thông qua các phương tiện thông tin đại chúng, Đài Phát thanh tuyên truyền về Đề án.",
+        "Trên đây là Kế hoạch tuyên truyền, đề nghị các chi bộ tổ chức thực hiện.",
+    ], texts
+
+
+# --- actors: the Government opening a unit; deputies; federations; "các cơ sở"
+
+
+@pytest.mark.parametrize("item,actors", [
+    ("Chính phủ thành lập Quỹ hỗ trợ nông dân, giao Bộ Nông nghiệp quản lý Quỹ.", ["Chính phủ"]),
+    ("Giao Chính phủ, căn cứ Nghị quyết này, tổ chức sắp xếp các thôn trước ngày 30/9/2026.", ["Chính phủ"]),
+    ("Phó Giám đốc Sở Y tế trực tiếp chỉ đạo công tác tiêm chủng.", ["Phó Giám đốc Sở Y tế"]),
+    ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh chủ trì tư vấn, phản biện các đề án.", ["Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"]),
+    ("Các cơ sở nuôi trồng thủy sản có trách nhiệm giám sát chất lượng nước.", ["Các cơ sở nuôi trồng thủy sản"]),
+])
+def test_actor_at_unit_start(item, actors):
+    (o,) = _find("1. " + item + "\n")
+    assert o.actors == actors
+
+
+def test_government_in_a_background_clause_is_no_actor():
+    # "của Đảng, Chính phủ chỉ đạo" inside an opener: the Government is not told to act here
+    assert actor_at("Trước mắt, theo lộ trình của Đảng, Chính phủ chỉ đạo, tập trung cải cách.", 0, 70)[0] == []

@@ -306,6 +306,7 @@ def _cfg():
         "background": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['background'])})\b"),
         "objective": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['objective'])})\b"),
         "assessment": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['assessment'])})\b"),
+        "no_records": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['no_records'])})\b"),
         "execution": re.compile(rf"^\W*(?i:(?:về|những|một số|các)\s+)?(?i:{_alt(c['sections']['execution'])})\b"),
         "prohibition": re.compile(
             rf"(?i:(?:^|[;:.,]\s+|\bphải\s+|\bvà\s+)(?:{_alt(c['kinds']['prohibition'])})\b"
@@ -631,13 +632,15 @@ class Unit:
     start: int
     end: int
     section: Optional[str] = None
-    ctx: str = "operative"  # operative | background | objective | preamble | narrative | table
+    ctx: str = "operative"  # operative | background | objective | preamble | narrative | table | no_records
     inherited: list = field(default_factory=list)
     lead_span: Optional[tuple] = None
     attrs: dict = field(default_factory=dict)  # lead/partner/time -> [(s, e)]
     in_list: bool = True
     marked: bool = False  # the first paragraph of an enumerated item
     model: Optional[tuple] = None  # (label, probability) of the classifier
+    phase: Optional[tuple] = None  # span of the phase heading above the unit ("Đợt 1: Trong tháng 12/2025")
+    article: Optional[list] = None  # in an article ("Điều N. …"): the spans of the headings above the unit
 
 
 def _attr_kind(text: str, s: int, e: int) -> Optional[tuple[str, int]]:
@@ -662,6 +665,8 @@ def _section_ctx(text: str, sec: Section, parent_ctx: str) -> str:
         return "operative"
     if cfg["assessment"].match(h):
         return "assessment"
+    if cfg["no_records"].match(h):
+        return "no_records"  # slogans, worked examples
     if cfg["background"].match(h):
         return "background"
     if cfg["objective"].match(h):
@@ -1265,6 +1270,7 @@ def find_obligations(text: str, parsed=None, bodies=None, references=None) -> li
         flat = "".join(parts)
         flat_low = "".join(lparts)
     all_times = sorted(find_times(flat, hs, len(text), anchor, lower=flat_low), key=lambda x: x.start)
+    all_times = _own_times(flat, all_times, references, anchor)
     tstarts = [x.start for x in all_times]
 
     def times_in(a: int, b: int) -> list:
@@ -1368,6 +1374,8 @@ def candidate_units(text: str, parsed=None) -> tuple[list[Unit], int, Optional[s
             if r:
                 carry2 = r
     units = w.units
+    _mark_articles(units, _articles(text, sections) + (_articles(text, asecs) if att is not None else []))
+    _mark_phases(text, units, list(sections) + (list(asecs) if att is not None else []))
     if app is not None:
         units = units + _table_units(text, app, len(text))
     units = units + _pipe_table_units(text, hs, len(text))
@@ -1405,6 +1413,7 @@ def _preamble(w: _Walker, text: str, ps: int, pe: int, narrative: bool):
 
 
 _UNTIL_RE = re.compile(r"(?i:\bđến\s+(?:hết\s+)?)$")
+_HEADING_LINE_RE = re.compile(r"[^\n]{1,120}:")  # a short line ending on a colon
 _SELF_RE = re.compile(r"(?i:(?:nghị quyết|chỉ thị|kế hoạch|quyết định|kết luận|quy định|hướng dẫn|công điện|"
                       r"thông báo|chương trình|quy chế|công văn|văn bản) này\b)")
 
@@ -1419,9 +1428,13 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
     names, span, by_cue = actor_at(text, u.start, u.end)
     if not names and cfg["legal_basis"].match(t):
         return None
+    if not names and (_HEADING_LINE_RE.fullmatch(t) or t.endswith("!") or u.ctx == "no_records"):
+        return None  # "Báo cáo định kỳ hàng tháng:": a heading for the items below; "… muôn năm!": a slogan
     if _may(text, cfg["praise_words"], u.start, min(u.end, u.start + 120)) and cfg["praise"].search(t, 0, 120) \
             and not cfg["praise_but"].search(t):
         return None  # "Bộ Chính trị ghi nhận và biểu dương …": praise, not a duty
+    if _is_decision(text, u, by_cue):
+        return None  # "Thông qua …", "Nghe Báo cáo …", "Đồng ý để …": the issuer's own decision
     if _SELF_RE.match(t):  # "Nghị quyết này được phổ biến …": the document itself
         names, span, by_cue = [], None, False
         u.inherited = []
@@ -1487,7 +1500,11 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         actors = list(carry[0])
     else:
         actors = list(u.inherited)
+    if not actors:
+        actors = _leading_bodies(text, u.start, u.end)
     partners = _names_in(text, u.attrs.get("partner")) or partners_in(text, u.start, u.end)
+    if u.article is not None and _article_norm(text, u, actors, span):
+        return None  # a definition, membership or fact in a legal act's article: nobody is directed
 
     # --- times: the unit, its attribute lines, its lead-in
     spans = [(u.start, u.end)] + list(u.attrs.get("time", []))
@@ -1528,6 +1545,7 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         if x.period and period is None and x.kind == "period":
             period = x.period
     recurrence = None if not recs else (recs[0] if len(recs) == 1 else recs)
+    deadline, deadline_text = _schedule_deadline(text, u, times_in, recs, deadline, deadline_text)
 
     report_to = report_to_in(text, u.start, u.end) if kind == "report" else None
     return Obligation(
@@ -1535,6 +1553,212 @@ def _fill(text: str, u: Unit, times_in, carry: list) -> Optional[Obligation]:
         deadline=deadline, recurrence=recurrence, period=period, report_to=report_to,
         section=u.section, deadline_text=deadline_text,
     )
+
+
+_ARTICLE_STOP_RE = re.compile(
+    r"(?m)^[ \t]*(?:\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b|(?:KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN|PHƯƠNG ÁN|CHIẾN LƯỢC)\b|"
+    r"[IVX]{1,4}\.\s)")
+
+
+def _articles(text: str, sections) -> list:
+    """Every article ("Điều N.") in ``sections``: ``(start, end, [heading spans])``, the
+    article's heading first, then the headings of its sections (clauses, items) that have
+    children.  An article ends before a document attached to the act ("(Kèm theo …)")."""
+    out = []
+    for top in sections or []:
+        for sec in top.walk():
+            if sec.kind != "article":
+                continue
+            stop = _ARTICLE_STOP_RE.search(text, sec.first_end, sec.end)
+            end = stop.start() if stop else sec.end
+            heads = [(sec.start, sec.text_start, sec.first_end)]
+            for sub in sec.walk():
+                if sub is not sec and sub.children and sub.start < end:
+                    heads.append((sub.start, sub.text_start, sub.first_end))
+            out.append((sec.start, end, heads))
+    return out
+
+
+def _mark_articles(units: list, arts: list) -> None:
+    """Give each unit inside an article the spans of the headings above it in that article."""
+    for u in units:
+        for a, b, heads in arts:
+            if a <= u.start < b:
+                u.article = [(hs, he) for st, hs, he in heads if st <= u.start and he <= u.start]
+                break
+
+
+@functools.lru_cache(maxsize=1)
+def _article_cues():
+    c = data.load("obligations")["articles"]
+    return (re.compile(rf"(?i:(?<!\w)(?:{_alt(c['directive'])})(?!\w))"),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['definitional'])})(?!\w))"),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['duty_heading'])})(?!\w))"),
+            re.compile(rf"(?i:(?:{_alt(c['directive_start'])})(?!\w))"))
+
+
+def _article_norm(text: str, u: Unit, actors: list, span=None) -> bool:
+    """Is a unit inside a legal act's article a norm rather than a directed action?
+
+    A definition or membership statement in its first clause ("X là …", "X gồm …",
+    "X có chức năng …": right after the actor ``span`` where the unit names one) unless
+    it opens with a verb or a directive marker comes first; otherwise a sentence with neither a directive marker nor an actor (its
+    own, inherited or from an attribute line) nor a marker in its lead-in or in a
+    heading above it ("Điều 9. Trách nhiệm của …").
+    """
+    directive, definitional, heading_cue, directive_start = _article_cues()
+    t = text[u.start:u.end]
+    mm = directive.search(t) or directive_start.match(t) or _cfg()["lead_cue"].search(t)
+    clause = re.split(r"[;:]", t, maxsplit=1)[0]
+    dm = definitional.search(clause)
+    if dm and span and not (span[0] <= u.start + dm.start() <= span[1] + 3):
+        dm = None  # "X quyết định …, là …": the actor acts; "X là …", "X có chức năng …" define X
+    if dm and (mm is None or dm.start() < mm.start()) and not _cfg()["verbs"].match(t[:1].lower() + t[1:80]):
+        return True
+    if mm or actors:
+        return False
+    for a, b in ([u.lead_span] if u.lead_span else []) + list(u.article or []):
+        if directive.search(text, a, b) or heading_cue.search(text, a, b):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_cues():
+    c = data.load("obligations")["foreign_times"]
+    return (re.compile(rf"(?i:(?<!\w)(?:{_alt(c['before'])})(?:\s+năm)?\s*$)"),
+            re.compile(rf"(?<!\w)(?:{_alt(w[0].upper() + w[1:] for w in c['title_nouns'])})(?!\w)"),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['title_time'])})\s*$)"),
+            re.compile(rf"(?i:(?:{_alt(c['before'])})(?!\w))"))
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[;.:\n]|,\s")
+
+
+def _own_times(text: str, times: list, references, anchor: Optional[str]) -> list:
+    """``times`` without those that date something else than an action (see [foreign_times]):
+    a term of office, a vision horizon, a date inside a cited document's mention, a title's
+    "đến năm" / "giai đoạn"."""
+    before_re, title_re, title_time_re, opens_re = _foreign_cues()
+    refs = sorted((r.start, r.end) for r in references or [])
+    ref_starts = [a for a, _ in refs]
+    year = int(anchor[:4]) if anchor else None
+    out = []
+    term_end = -10
+    for x in times:
+        i = bisect.bisect_right(ref_starts, x.start) - 1
+        if i >= 0 and refs[i][0] <= x.start < refs[i][1]:
+            continue  # inside a cited document's mention
+        pre = text[max(0, x.start - 30):x.start]
+        if before_re.search(pre) or opens_re.match(text, x.start, x.end) or (
+                x.kind == "period" and re.fullmatch(r"\s*(?:,|và)\s*", text[term_end:x.start])):
+            term_end = x.end
+            continue  # "nhiệm kỳ 2026 - 2031" (the expression may take its cue word in), "…, 2031 - 2036"
+        dg = re.search(r"\d", x.text)
+        lead = pre + (x.text[:dg.start()] if dg else "")  # "giai đoạn 2019 - 2030" takes its cue word in
+        if x.kind in ("year", "period") and title_time_re.search(lead):
+            # the clause before the expression: does it name a title (or follow a cited document)?
+            lo = max(0, x.start - 200)
+            brk = None
+            for brk in _CLAUSE_BREAK_RE.finditer(text, lo, x.start):
+                pass
+            cs = brk.end() if brk else lo
+            after_ref = i >= 0 and cs <= refs[i][1] <= x.start
+            titled = after_ref or title_re.search(text, cs, x.start)
+            if titled and x.kind == "year":
+                continue  # "Chiến lược … đến năm 2025": the title's horizon, no deadline
+            if titled and x.kind == "period" and (after_ref or (year and x.period and x.period.get("start")
+                                                                and int(x.period["start"][:4]) < year)):
+                continue  # "Đề án … giai đoạn 2019 - 2030" cited in a 2025 document
+        out.append(x)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _leading_re():
+    bodies = data.load("obligations")["actors"]["leading_bodies"]
+    return re.compile(rf"(?:(?i:giao)\s+)?(?P<b>{_alt(bodies)})(?:\s*,\s*|\s+(?=[a-zđà-ỹ]))")
+
+
+def _leading_body_names(text: str, s: int, e: int) -> list:
+    """The Government or the legislature opening a unit, with the bodies listed after it
+    ("Chính phủ, Hội đồng nhân dân, Ủy ban nhân dân tỉnh X … tổ chức …")."""
+    m = _leading_re().match(text, s, e)
+    if not m:
+        return []
+    names = [m["b"]]
+    if text[m.end() - 1:m.end()] in (",", " ") and text[m.start("b"):m.end()].rstrip().endswith(","):
+        r = _phrase(text, m.end(), min(e, m.end() + 400))
+        if r:
+            names += [n for n in r[0] if n not in names]
+    return names
+
+
+def _leading_bodies(text: str, s: int, e: int) -> list:
+    return _leading_body_names(text, s, e)
+
+
+@functools.lru_cache(maxsize=1)
+def _decision_re():
+    return re.compile(data.load("obligations")["decisions"]["start"])
+
+
+_MUST_RE = re.compile(r"(?i:\b(?:phải|cần|khẩn trương)\b)")
+
+
+def _is_decision(text: str, u: Unit, by_cue: bool) -> bool:
+    """Is the unit (or the lead-in it hangs from) a resolution's own decision, directing nobody?"""
+    if u.ctx.startswith("table") or by_cue:
+        return False
+    rx = _decision_re()
+    if not (rx.match(text, u.start, u.end) or (u.lead_span and rx.match(text, *u.lead_span))):
+        return False
+    # a unit that also directs someone ("…; giao Ban Thường vụ chỉ đạo …") stays a record
+    return not (_cfg()["lead_cue"].search(text, u.start, u.end) or _MUST_RE.search(text, u.start, u.end))
+
+
+@functools.lru_cache(maxsize=1)
+def _schedule_cues():
+    c = data.load("obligations")["schedules"]
+    return (re.compile(c["phase_heading"], re.I),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['frequency'])}))"))
+
+
+def _mark_phases(text: str, units: list, sections) -> None:
+    """Give each unit under a phase heading ("2.1. Đợt 1: Trong tháng 12/2025") its span."""
+    phase_re, _ = _schedule_cues()
+    for top in sections or []:
+        for sec in top.walk():  # outer sections first: an inner phase heading wins
+            if not (sec.children or len(sec.paragraphs) > 1) or sec.first_end - sec.text_start > 150:
+                continue
+            if not phase_re.match(text, sec.text_start, sec.first_end):
+                continue
+            for u in units:
+                if sec.first_end <= u.start < sec.end:
+                    u.phase = (sec.text_start, sec.first_end)
+
+
+_YEAR_WRITTEN_RE = re.compile(r"(?:19|20)\d\d")
+_PHASE_UNTIL_RE = re.compile(r"(?i:\bđến\b[^,;]{0,20}$)")  # "Từ tháng 01 đến ngày bầu cử 15/3/2026"
+_PHASE_AFTER_RE = re.compile(r"(?i:\b(?:sau|từ)\b[^,;]{0,20}$)")  # "Sau ngày bầu cử 15/3/2026": a start
+
+
+def _schedule_deadline(text: str, u: Unit, times_in, recs: list, deadline, deadline_text):
+    """The deadline of a unit that follows a schedule or a phase (RECORDS.md: only a date the
+    text fixes): a date without a year in a recurring or frequency schedule ("hằng năm …
+    trước ngày 20/11", "tần suất: tháng 3 đến tháng 11") fixes none; an item without a
+    deadline of its own takes its phase heading's ("Đợt 1: Trong tháng 12/2025")."""
+    _, freq_re = _schedule_cues()
+    if deadline and deadline_text and not _YEAR_WRITTEN_RE.search(deadline_text) and (
+            recs or freq_re.search(text, u.start, u.end)):
+        return None, None
+    if deadline is None and u.phase and not recs:
+        for x in times_in(*u.phase):
+            pre = text[max(u.phase[0], x.start - 25):x.start]
+            if x.deadline and x.kind in ("date", "datetime", "month", "quarter", "half", "year") and (
+                    x.is_deadline_cue or _PHASE_UNTIL_RE.search(pre)) and not _PHASE_AFTER_RE.search(pre):
+                return x.deadline, text[x.start:x.end]
+    return deadline, deadline_text
 
 
 # ---------------------------------------------------------------------------
