@@ -26,6 +26,7 @@ import re
 import unicodedata
 
 from pipeline import data
+from pipeline.textscan import starts_of
 
 Edit = tuple  # (start, end, replacement) in the step's input text
 
@@ -360,15 +361,9 @@ def step_markdown(text: str) -> list[Edit]:
         return []
     # every match is a "**" or "__": try _MD only where one starts (overlapping ones too),
     # left to right and past each match, as finditer does
-    starts = []
-    for mark in ("**", "__"):
-        i = text.find(mark)
-        while i >= 0:
-            starts.append(i)
-            i = text.find(mark, i + 1)
     edits = []
     pos = 0
-    for i in sorted(starts):
+    for i in starts_of(text, ("**", "__")):
         if i < pos:
             continue
         m = _MD.match(text, i)

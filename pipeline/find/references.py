@@ -62,6 +62,7 @@ from typing import Optional
 from pipeline.data import load
 from pipeline.dates import iso
 from pipeline.records import Reference
+from pipeline.textscan import starts_of
 
 # ---------------------------------------------------------------------------
 # tables, compiled once
@@ -927,15 +928,9 @@ def _titled_mentions(s: str, fulls: list[_M]) -> list[_M]:
         if anchors is not None and len(low) == len(s) and "İ" not in s and not any(c in low for c in anchors[1]):
             # what rx.finditer finds, tried only where a type word starts: a match starts with
             # one, and every letter of it lower-cases to the letter of the word (``anchors``)
-            starts = []
-            for a in anchors[0]:
-                i = low.find(a)
-                while i >= 0:
-                    starts.append(i)
-                    i = low.find(a, i + 1)
             found = []
             pos = 0
-            for i in sorted(set(starts)):
+            for i in starts_of(low, anchors[0]):
                 if i < pos:
                     continue
                 m = rx.match(s, i)
