@@ -100,3 +100,21 @@ def test_marker_alone_on_its_line_and_paths_without_repeated_parents():
     assert "3.a" in secs
     a = secs["3.a"]
     assert text[a.text_start:a.first_end] == "Được yêu cầu cung cấp thông tin."
+
+
+# an enumerator alone on its line: the next line is the section's own text (its heading)
+@pytest.mark.parametrize(
+    "text, path, own",
+    [
+        ("II. PHÂN CÔNG\n\n2.1.\nGiám đốc Trung tâm Y tế\n\n- Theo dõi dịch bệnh.\n", "II.2.1", "Giám đốc Trung tâm Y tế"),
+        ("3.\nCác hợp tác xã\n- Báo cáo sản lượng.\n", "3", "Các hợp tác xã"),
+        ("1. Chung\n\n1.2\nPhòng Kinh tế\n\n- Lập dự toán.\n", "1.2", "Phòng Kinh tế"),
+        ("4.2.1.\nBan Quản lý chợ\n- Kiểm tra quầy hàng.\n", "4.2.1", "Ban Quản lý chợ"),
+    ],
+)
+def test_enumerator_alone_takes_the_next_line(text, path, own):
+    secs = {s.path: s for s in iter_sections(parse_structure(text, 0, len(text))) if s.kind != "dash"}
+    sec = secs[path]
+    assert text[sec.text_start:sec.first_end] == own
+    assert sec.is_heading and sec.heading(text) == own
+    assert [c.kind for c in sec.children] == ["dash"]

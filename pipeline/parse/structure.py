@@ -33,7 +33,7 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("ordinal", re.compile(r"(?P<label>(?i:thứ)\s+" + _ORD + r")\s*[:,.\-–]\s*")),
     ("ordinal", re.compile(r"(?P<label>(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là)\s*[:,]\s*")),
     ("roman", re.compile(r"(?P<label>" + _ROMAN + r")\s*[.\-–—/)]\s*(?=\S)")),
-    ("num", re.compile(r"(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\s*[.\-–—/)]?\s*(?=\D)")),
+    ("num", re.compile(r"(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\s*[.\-–—/)]?\s*(?=\D|$)")),
     ("num", re.compile(r"(?P<label>\d{1,2})\s*(?:[.\-–—/)]\s*(?=\S)|\.?\s*$)")),
     ("alpha", re.compile(r"(?P<label>[a-zđ])\s*(?:[).]\s*(?=\S)|\)\s*$)")),
     ("paren", re.compile(r"\((?P<label>\d{1,2}|[a-zđ]|[ivx]{1,4})\)\s*(?=\S)")),
