@@ -118,3 +118,36 @@ def test_enumerator_alone_takes_the_next_line(text, path, own):
     assert text[sec.text_start:sec.first_end] == own
     assert sec.is_heading and sec.heading(text) == own
     assert [c.kind for c in sec.children] == ["dash"]
+
+
+# a "- " or "a)" line that only continues a wrapped sentence is not a new item
+@pytest.mark.parametrize(
+    "text, n_paras",
+    [
+        # a compound broken at its hyphen: continuation
+        ("1. Hỗ trợ các hội nghề nghiệp và tổ chức văn hóa\n- nghệ thuật của thành phố.\n", 1),
+        ("Phát triển nông nghiệp công nghệ cao gắn với du lịch\n– sinh thái tại các xã vùng cao.\n", 1),
+        # closing punctuation before it: a new item
+        ("1. Hỗ trợ các hội nghề nghiệp của thành phố.\n- nghệ thuật là lĩnh vực ưu tiên.\n", 2),
+        ("Các nhiệm vụ gồm;\n- rà soát hồ sơ.\n", 2),
+        # a lead-in ending ":" keeps its lower-case items apart
+        ("Các xã có trách nhiệm:\n- rà soát hộ nghèo;\n- lập danh sách.\n", 3),
+        # an upper-case word after the dash: a new item
+        ("Sở Nội vụ hướng dẫn các đơn vị thuộc tỉnh\n- Sở Tài chính bố trí kinh phí.\n", 2),
+        # a point letter inside a run of point references
+        ("Xử lý các trường hợp tại điểm a), b),\nc) khoản 2 Điều 5 của Quy chế này.\n", 1),
+        # a real list of points after a comma-ended item stays a list
+        ("a) Kiểm tra hồ sơ,\nb) Lập biên bản.\n", 2),
+    ],
+)
+def test_wrapped_dash_and_point_lines(text, n_paras):
+    assert len(paragraphs(text)) == n_paras
+
+
+def test_wrapped_dash_keeps_exact_offsets():
+    text = "II. NHIỆM VỤ\n1. Phát triển kinh tế\n- xã hội bền vững.\n2. Kiểm tra định kỳ.\n"
+    secs = {s.path: s for s in iter_sections(parse_structure(text, 0, len(text)))}
+    one = secs["II.1"]
+    assert not one.children
+    assert text[one.text_start:one.first_end] == "Phát triển kinh tế\n- xã hội bền vững."
+    assert "II.2" in secs

@@ -188,8 +188,9 @@ def _continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
     last = text[pe - 1]
     if last.isdigit() and _RANGE_TAIL_RE.match(text, s, e):
         return True  # "giai đoạn 2026" / "- 2030 …": a range broken at its dash
-    if _marker_at(text, s, e) is not None:
-        return False
+    mk = _marker_at(text, s, e)
+    if mk is not None:
+        return _marker_continues(text, ps, pe, s, e, *mk)
     first = text[s]
     if first.islower() and last != ":":
         return True
@@ -200,6 +201,27 @@ def _continues(text: str, ps: int, pe: int, s: int, e: int) -> bool:
     m = _LAST_WORD_RE.search(text, max(ps, pe - 30), pe)
     if m and m.group(1).lower() in _CONNECT:
         return True
+    return False
+
+
+_DASH_WRAP_RE = re.compile(r"[-–]\s+(?=[a-zà-ỹđ])")
+_INLINE_POINTS_RE = re.compile(r"(?<!\w)[a-zđ]\)\s*,$")
+
+
+def _marker_continues(text: str, ps: int, pe: int, s: int, e: int, kind: str, m) -> bool:
+    """Is the marked line ``text[s:e]`` still the paragraph ``text[ps:pe]`` wrapped?
+
+    - a hyphen broken off a compound ("kinh tế" / "- xã hội"): a dash followed by a
+      lower-case word, after a line with no closing punctuation;
+    - a point letter inside a run of point references ("điểm a), b), c)," / "d) khoản 1").
+    """
+    last = text[pe - 1]
+    if last in _END_PUNCT:
+        return False
+    if kind == "dash":
+        return bool(_DASH_WRAP_RE.match(text, s, e)) and text[s + m.end()].islower()
+    if kind == "alpha":
+        return bool(_INLINE_POINTS_RE.search(text, max(ps, pe - 8), pe))
     return False
 
 
