@@ -151,3 +151,23 @@ def test_wrapped_dash_keeps_exact_offsets():
     assert not one.children
     assert text[one.text_start:one.first_end] == "Phát triển kinh tế\n- xã hội bền vững."
     assert "II.2" in secs
+
+
+# an upper-case title wrapped onto a second line stays the section's heading
+@pytest.mark.parametrize(
+    "text, path, heading, n_paras",
+    [
+        ("I. NHIỆM VỤ VÀ\nGIẢI PHÁP CHỦ YẾU\n1. Rà soát quy hoạch.\n", "I", "NHIỆM VỤ VÀ\nGIẢI PHÁP CHỦ YẾU", 1),
+        ("Chương IV\n\nQUẢN LÝ KHO BÃI,\nBẾN CẢNG NỘI ĐỊA\n\nĐiều 9. Phạm vi\n", "IV", "QUẢN LÝ KHO BÃI,\nBẾN CẢNG NỘI ĐỊA", 1),
+        # a blank line between: two paragraphs
+        ("II. TỔ CHỨC THỰC HIỆN\n\nTHÔNG BÁO NỘI BỘ\n", "II", "TỔ CHỨC THỰC HIỆN", 2),
+        # a closed title, or a mixed-case line after it: not joined
+        ("III. KINH PHÍ.\nNGÂN SÁCH TỈNH\n", "III", "KINH PHÍ.", 2),
+        ("IV. KIỂM TRA\nCác sở kiểm tra định kỳ.\n", "IV", "KIỂM TRA", 2),
+    ],
+)
+def test_upper_case_title_on_two_lines(text, path, heading, n_paras):
+    secs = {s.path: s for s in iter_sections(parse_structure(text, 0, len(text)))}
+    sec = secs[path]
+    assert sec.heading(text) == heading
+    assert len(sec.paragraphs) == n_paras

@@ -317,6 +317,21 @@ def _is_heading(text: str, sec: Section) -> bool:
     return up > 3 and up > 2 * sum(map(str.islower, head))
 
 
+def _all_caps(text: str, s: int, e: int) -> bool:
+    seg = text[s:e]
+    return sum(map(str.isupper, seg)) >= 2 and not any(map(str.islower, seg))
+
+
+def _title_goes_on(text: str, top: Section, ps: int, pe: int) -> bool:
+    """Is the unmarked paragraph ``text[ps:pe]`` the next line of the upper-case title of ``top``?"""
+    if top.children or len(top.paragraphs) != 1:
+        return False
+    s, e = top.paragraphs[0]
+    if s >= e or text[e - 1] in _END_PUNCT or text[e:ps].strip(" \t\r") != "\n":
+        return False  # an empty or closed title, or a blank line between
+    return _all_caps(text, s, e) and _all_caps(text, ps, pe)
+
+
 def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> list[Section]:
     """The section tree of ``text[start:end]`` (top-level sections, in order)."""
     if end is None:
@@ -332,6 +347,11 @@ def parse_structure(text: str, start: int = 0, end: Optional[int] = None) -> lis
         if mk is None:
             if stack:
                 top = stack[-1]
+                if _title_goes_on(text, top, ps, pe):
+                    # "III. GIẢI PHÁP" / "THỰC HIỆN KẾ HOẠCH …": one upper-case title on two lines
+                    top.paragraphs[0] = (top.paragraphs[0][0], pe)
+                    top.first_end = top.content_end = top.end = pe
+                    continue
                 if len(top.paragraphs) == 1 and top.paragraphs[0][0] >= top.paragraphs[0][1] and not top.children:
                     top.paragraphs[0] = (ps, pe)
                     top.text_start, top.first_end, top.content_start = ps, pe, ps
