@@ -171,3 +171,14 @@ def test_upper_case_title_on_two_lines(text, path, heading, n_paras):
     sec = secs[path]
     assert sec.heading(text) == heading
     assert len(sec.paragraphs) == n_paras
+
+
+def test_bare_roman_numeral_heads_the_next_line_unless_it_ends_a_sentence():
+    text = ("Các sở thực hiện các nội dung sau:\n\nII.\nPhối hợp quản lý dự án\n\n1. Sở Xây dựng kiểm tra.\n\n"
+            "Đề nghị giới thiệu đại biểu Hội đồng nhân dân tỉnh khóa\nXVI.\n")
+    roots = parse_structure(text, 0, len(text))
+    assert [r.label for r in roots] == ["II"]
+    two = roots[0]
+    assert two.heading(text) == "Phối hợp quản lý dự án"
+    assert [c.path for c in two.children] == ["II.1"]
+    assert text[two.children[0].paragraphs[-1][0]:two.children[0].paragraphs[-1][1]].endswith("khóa\nXVI.")

@@ -32,7 +32,7 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("clause", re.compile(r"(?i:khoản)\s+(?P<label>\d+)\s*[.:\-–—]\s*")),
     ("ordinal", re.compile(r"(?P<label>(?i:thứ)\s+" + _ORD + r")\s*[:,.\-–]\s*")),
     ("ordinal", re.compile(r"(?P<label>(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là)\s*[:,]\s*")),
-    ("roman", re.compile(r"(?P<label>" + _ROMAN + r")\s*[.\-–—/)]\s*(?=\S)")),
+    ("roman", re.compile(r"(?P<label>" + _ROMAN + r")\s*(?:[.\-–—/)]\s*(?=\S)|[.)]\s*$)")),
     ("num", re.compile(r"(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\s*[.\-–—/)]?\s*(?=\D|$)")),
     ("num", re.compile(r"(?P<label>\d{1,2})\s*(?:[.\-–—/)]\s*(?=\S)|\.?\s*$)")),
     ("alpha", re.compile(r"(?P<label>[a-zđ])\s*(?:[).]\s*(?=\S)|\)\s*$)")),
@@ -213,6 +213,7 @@ def _marker_continues(text: str, ps: int, pe: int, s: int, e: int, kind: str, m)
 
     - a hyphen broken off a compound ("kinh tế" / "- xã hội"): a dash followed by a
       lower-case word, after a line with no closing punctuation;
+    - a bare Roman numeral after a line ending in lower case ("khóa" / "XVII.");
     - a point letter inside a run of point references ("điểm a), b), c)," / "d) khoản 1").
     """
     last = text[pe - 1]
@@ -220,6 +221,9 @@ def _marker_continues(text: str, ps: int, pe: int, s: int, e: int, kind: str, m)
         return False
     if kind == "dash":
         return bool(_DASH_WRAP_RE.match(text, s, e)) and text[s + m.end()].islower()
+    if kind == "roman":
+        # "… khóa" / "XVII.": a bare numeral after a sentence that runs on in lower case
+        return s + m.end() >= e and text[pe - 1].islower()
     if kind == "alpha":
         return bool(_INLINE_POINTS_RE.search(text, max(ps, pe - 8), pe))
     return False
@@ -269,6 +273,8 @@ def _roman_ok(label: str, seg: str, m) -> bool:
     if seg.startswith("V/v") or seg.startswith("V/V"):
         return False
     nxt = seg[m.end():m.end() + 1]
+    if not nxt and m.end() < 60:
+        return True  # "IV." alone on its line: its text is on the next line
     return bool(nxt) and not nxt.islower() or bool(re.match(r"[IVX]+\s*[.\-–—]\s", seg))
 
 
