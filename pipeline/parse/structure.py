@@ -4,7 +4,10 @@
 once (regexes only) and returns the top-level :class:`Section` objects; each
 has its ``children``.  Wrapped lines of one paragraph are joined first
 (a line that continues the previous one: it starts in lower case, or the
-previous line ends on a comma or a connecting word).
+previous line ends on a comma or a connecting word; a "- xã hội" line after an
+open line is a compound broken at its hyphen, not a dash item).  An enumerator
+alone on its line ("1.1.", "IV.") takes the next line as its text; an
+upper-case title wrapped onto a second line stays one heading.
 
 Nesting: a marker of a type already open on the stack closes everything
 below it and becomes that section's sibling; a marker of a new type opens a
