@@ -544,3 +544,17 @@ def test_actor_at_unit_start(item, actors):
 def test_government_in_a_background_clause_is_no_actor():
     # "của Đảng, Chính phủ chỉ đạo" inside an opener: the Government is not told to act here
     assert actor_at("Trước mắt, theo lộ trình của Đảng, Chính phủ chỉ đạo, tập trung cải cách.", 0, 70)[0] == []
+
+
+# --- actors: where the actor phrase ends (review patterns 4 and 5)
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # "phòng" ending a ministry's or an office's name is no unit name ("Phòng Tổ chức")
+    ("Bộ trưởng Bộ Quốc phòng chỉ đạo Lữ đoàn 12, Sư đoàn 3 tăng cường tuần tra biên giới.",
+     ["Bộ trưởng Bộ Quốc phòng"]),
+    ("Bộ Quốc phòng tổ chức diễn tập phòng thủ khu vực.", ["Bộ Quốc phòng"]),
+    ("Các văn phòng tiếp tục đổi mới phương thức phục vụ.", ["Các văn phòng"]),
+])
+def test_actor_phrase_end(sentence, names):
+    assert actor_at(sentence, 0, len(sentence))[0] == names

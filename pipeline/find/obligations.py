@@ -282,7 +282,9 @@ def _cfg():
         for v in sorted(set(c["actors"]["verbs"]), key=len, reverse=True)
     )
     vnot = _alt(c["actors"]["verb_not_before"])
-    verbs_re = rf"(?<![Bb]an )(?<![Tt]ổ )(?<![Đđ]oàn )(?<![Pp]hòng )(?<![Cc]ục )(?:{verbs})\b(?!\s*(?:{vnot})\b)"
+    # not the second word of a unit's name ("Ban Chỉ đạo", "Phòng Tổ chức"); "Bộ Quốc phòng chỉ đạo"
+    # and "Văn phòng tổ chức" do end a name
+    verbs_re = rf"(?<![Bb]an )(?<![Tt]ổ )(?<![Đđ]oàn )(?<!Phòng )(?<!(?<![Qq]uốc )(?<![Vv]ăn )phòng )(?<![Cc]ục )(?:{verbs})\b(?!\s*(?:{vnot})\b)"
     titles = _alt(c["actors"]["titles"])
     # words that look like heads but start a verb or a thing ("báo cáo", "ban hành", "hội nghị")
     not_head = r"(?!\s*(?:cáo|hành|nghị|thảo|hợp|máy|phận)\b)"
