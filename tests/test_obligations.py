@@ -555,6 +555,9 @@ def test_government_in_a_background_clause_is_no_actor():
      ["Bộ trưởng Bộ Quốc phòng"]),
     ("Bộ Quốc phòng tổ chức diễn tập phòng thủ khu vực.", ["Bộ Quốc phòng"]),
     ("Các văn phòng tiếp tục đổi mới phương thức phục vụ.", ["Các văn phòng"]),
+    # "giao" inside a name is no "giao <actor>" of the issuer
+    ("Bộ Ngoại giao chủ trì, phối hợp với các cơ quan liên quan tổ chức hội nghị.", ["Bộ Ngoại giao"]),
+    ("Sở Giao thông vận tải chủ trì lập phương án phân luồng.", ["Sở Giao thông vận tải"]),
 ])
 def test_actor_phrase_end(sentence, names):
     assert actor_at(sentence, 0, len(sentence))[0] == names

@@ -334,6 +334,7 @@ def _cfg():
         "verbs": re.compile(rf"\b{verbs_re}"),
         "actor_cut": re.compile(rf"\s+(?i:{_alt(c['actors']['actor_cut'])})\b.*$", re.S),
         "not_actor": re.compile(rf"(?i:(?<!được )\b(?:{_alt(c['actors']['not_actor'])})\b)"),
+        "not_actor_except": re.compile(rf"(?i:\b(?:{_alt(c['actors']['not_actor_except'])})\b)"),
         "figure_front": re.compile(r"\d+(?:[.,]\d+)?\s*%\s+"),
         "directive": re.compile(r"(?i:\b(?:yêu cầu|đề nghị|giao|chỉ đạo|kêu gọi)\b)"),
         # the words the patterns above need (one of them), for the cheap tests of ``_may``
@@ -468,7 +469,7 @@ def _phrase(text: str, pos: int, e: int, extend: bool = False):
         return None
     a_s, a_e = am.start("a"), am.end("a")
     phrase = text[a_s:a_e]
-    if cfg["not_actor"].search(phrase) or re.search(r"\sđược(?:\s(?!giao)|$)", phrase):
+    if cfg["not_actor"].search(cfg["not_actor_except"].sub(lambda m: "_" * len(m.group()), phrase)) or re.search(r"\sđược(?:\s(?!giao)|$)", phrase):
         return None
     cm = cfg["actor_cut"].search(phrase)
     if cm:
