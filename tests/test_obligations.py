@@ -558,6 +558,14 @@ def test_government_in_a_background_clause_is_no_actor():
     # "giao" inside a name is no "giao <actor>" of the issuer
     ("Bộ Ngoại giao chủ trì, phối hợp với các cơ quan liên quan tổ chức hội nghị.", ["Bộ Ngoại giao"]),
     ("Sở Giao thông vận tải chủ trì lập phương án phân luồng.", ["Sở Giao thông vận tải"]),
+    # "tổ chức" after "cơ quan, " / "đơn vị, " is one more body, not the verb
+    ("Cơ quan, tổ chức khai thác thông tin đất đai có trách nhiệm bảo mật số liệu.", ["Cơ quan, tổ chức khai thác thông tin đất đai"]),
+    ("Thủ trưởng cơ quan, đơn vị, tổ chức chịu trách nhiệm bố trí phòng họp.", ["Thủ trưởng cơ quan, đơn vị, tổ chức"]),
+    # "quy định" is the verb, but not after a preposition nor before "tại"
+    ("Ban thường vụ huyện ủy quy định cách lưu giữ sổ sách.", ["Ban thường vụ huyện ủy"]),
+    ("Các cơ quan, đơn vị quy định tại khoản 2 có trách nhiệm gửi số liệu.", ["Các cơ quan, đơn vị quy định tại khoản 2"]),
+    ("Các trường học theo hướng dẫn của ngành tổ chức ngày hội đọc sách.", ["Các trường học theo hướng dẫn của ngành"]),
+    ("Các doanh nghiệp, hợp tác xã phản hồi về Sở Công Thương trong tháng 5.", ["Các doanh nghiệp, hợp tác xã"]),
 ])
 def test_actor_phrase_end(sentence, names):
     assert actor_at(sentence, 0, len(sentence))[0] == names

@@ -283,8 +283,9 @@ def _cfg():
     )
     vnot = _alt(c["actors"]["verb_not_before"])
     # not the second word of a unit's name ("Ban Chỉ đạo", "Phòng Tổ chức"); "Bộ Quốc phòng chỉ đạo"
-    # and "Văn phòng tổ chức" do end a name
-    verbs_re = rf"(?<![Bb]an )(?<![Tt]ổ )(?<![Đđ]oàn )(?<!Phòng )(?<!(?<![Qq]uốc )(?<![Vv]ăn )phòng )(?<![Cc]ục )(?:{verbs})\b(?!\s*(?:{vnot})\b)"
+    # and "Văn phòng tổ chức" do end a name; nor a body of a list of bodies ("cơ quan, tổ chức")
+    # nor a noun after a preposition ("theo quy định", "theo hướng dẫn")
+    verbs_re = rf"(?<!theo )(?<!tại )(?<!của )(?<!đúng )(?<![Cc]ơ quan, )(?<![Đđ]ơn vị, )(?<![Bb]an )(?<![Tt]ổ )(?<![Đđ]oàn )(?<!Phòng )(?<!(?<![Qq]uốc )(?<![Vv]ăn )phòng )(?<![Cc]ục )(?:{verbs})\b(?!\s*(?:{vnot})\b)"
     titles = _alt(c["actors"]["titles"])
     # words that look like heads but start a verb or a thing ("báo cáo", "ban hành", "hội nghị")
     not_head = r"(?!\s*(?:cáo|hành|nghị|thảo|hợp|máy|phận)\b)"
