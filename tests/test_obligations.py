@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.find.obligations import actor_at, find_obligations, report_to_in, split_names
+from pipeline.find.obligations import actor_at, find_obligations, partners_in, report_to_in, split_names
 from pipeline.parse import parse
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -569,3 +569,12 @@ def test_government_in_a_background_clause_is_no_actor():
 ])
 def test_actor_phrase_end(sentence, names):
     assert actor_at(sentence, 0, len(sentence))[0] == names
+
+
+@pytest.mark.parametrize("item,partners", [
+    # "đẩy nhanh" ends the partner list
+    ("Sở Tư pháp phối hợp chặt chẽ với Tòa án nhân dân tỉnh và các huyện đẩy nhanh việc giải quyết hồ sơ.",
+     ["Tòa án nhân dân tỉnh", "các huyện"]),
+])
+def test_partner_list_end(item, partners):
+    assert partners_in(item, 0, len(item)) == partners
