@@ -284,8 +284,10 @@ def _cfg():
     vnot = _alt(c["actors"]["verb_not_before"])
     # not the second word of a unit's name ("Ban Chỉ đạo", "Phòng Tổ chức"); "Bộ Quốc phòng chỉ đạo"
     # and "Văn phòng tổ chức" do end a name; nor a body of a list of bodies ("cơ quan, tổ chức")
-    # nor a noun after a preposition ("theo quy định", "theo hướng dẫn")
-    verbs_re = rf"(?<!theo )(?<!tại )(?<!của )(?<!đúng )(?<![Cc]ơ quan, )(?<![Đđ]ơn vị, )(?<![Bb]an )(?<![Tt]ổ )(?<![Đđ]oàn )(?<!Phòng )(?<!(?<![Qq]uốc )(?<![Vv]ăn )phòng )(?<![Cc]ục )(?:{verbs})\b(?!\s*(?:{vnot})\b)"
+    # nor a noun after a preposition or "việc" ("theo quy định", "theo hướng dẫn", "trước sắp xếp",
+    # "đến việc thực hiện")
+    after_viec = "".join(f"(?<!việc {re.escape(v)} )" for v in ("thực hiện", "tổ chức", "triển khai", "xây dựng"))
+    verbs_re = rf"(?<!theo )(?<!tại )(?<!của )(?<!đúng )(?<!trước )(?<!sau )(?<!việc ){after_viec}(?<![Cc]ơ quan, )(?<![Đđ]ơn vị, )(?<![Bb]an )(?<![Tt]ổ )(?<![Đđ]oàn )(?<!Phòng )(?<!(?<![Qq]uốc )(?<![Vv]ăn )phòng )(?<![Cc]ục )(?:{verbs})\b(?!\s*(?:{vnot})\b)"
     titles = _alt(c["actors"]["titles"])
     # words that look like heads but start a verb or a thing ("báo cáo", "ban hành", "hội nghị")
     not_head = r"(?!\s*(?:cáo|hành|nghị|thảo|hợp|máy|phận)\b)"
