@@ -566,6 +566,10 @@ def test_government_in_a_background_clause_is_no_actor():
     ("Các cơ quan, đơn vị quy định tại khoản 2 có trách nhiệm gửi số liệu.", ["Các cơ quan, đơn vị quy định tại khoản 2"]),
     ("Các trường học theo hướng dẫn của ngành tổ chức ngày hội đọc sách.", ["Các trường học theo hướng dẫn của ngành"]),
     ("Các doanh nghiệp, hợp tác xã phản hồi về Sở Công Thương trong tháng 5.", ["Các doanh nghiệp, hợp tác xã"]),
+    # "Lãnh đạo" before the body it leads heads an actor; "Lãnh đạo, chỉ đạo …" is an imperative
+    ("Lãnh đạo Sở, Thủ trưởng các phòng chuyên môn chịu trách nhiệm thi hành Quyết định này.",
+     ["Lãnh đạo Sở", "Thủ trưởng các phòng chuyên môn"]),
+    ("Lãnh đạo, chỉ đạo các chi bộ tổ chức sinh hoạt chuyên đề.", []),
     # a verb after "trước" / "sau" / "việc" is a noun ("trước sáp nhập", "việc tổ chức xây dựng")
     ("Ban quản lý chợ trước sắp xếp tiếp tục thu phí đến hết tháng 6.", ["Ban quản lý chợ trước sắp xếp"]),
     ("Các cơ quan liên quan đến việc tổ chức xây dựng đề án có trách nhiệm cung cấp số liệu.",

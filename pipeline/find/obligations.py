@@ -291,7 +291,10 @@ def _cfg():
     titles = _alt(c["actors"]["titles"])
     # words that look like heads but start a verb or a thing ("báo cáo", "ban hành", "hội nghị")
     not_head = r"(?!\s*(?:cáo|hành|nghị|thảo|hợp|máy|phận)\b)"
-    head_re = rf"(?:(?:{heads})\b{not_head}|(?-i:Phòng\s+(?=[A-ZĐ])))"
+    # "Lãnh đạo" heads an actor only before the body it leads ("Lãnh đạo Bộ", "Lãnh đạo các sở"):
+    # "Lãnh đạo, chỉ đạo …" opens an imperative
+    head_re = (rf"(?:(?:{heads})\b{not_head}|(?-i:Phòng\s+(?=[A-ZĐ]))"
+               rf"|(?-i:[Ll]ãnh đạo\s+(?=[A-ZĐ]|(?:các|cơ quan|đơn vị|chủ chốt)\b)))")
     cfg = {
         "head": re.compile(rf"(?i:{head_re})"),
         "actor_verb": re.compile(
@@ -347,7 +350,7 @@ def _cfg():
         "bg_words": _lows(c["skip"]["background_cues"]),
         # what a match of lead_cue, opener and actor_verb starts with (for _starts)
         "opener_words": _lows(c["lead_in"]["openers"]),
-        "actor_words": _lows(c["actors"]["heads"] + c["actors"]["strip_front"] + ["các", "mọi", "những", "toàn bộ", "Phòng"]),
+        "actor_words": _lows(c["actors"]["heads"] + c["actors"]["strip_front"] + ["các", "mọi", "những", "toàn bộ", "Phòng", "lãnh đạo"]),
     }
     # the four attribute labels as one pattern, alternatives in _attr_kind's order
     cfg["attr_any"] = re.compile("|".join(f"(?P<{k}>{cfg['attr_' + k].pattern})" for k in _ATTR_KINDS))
