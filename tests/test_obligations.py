@@ -586,3 +586,25 @@ def test_actor_phrase_end(sentence, names):
 ])
 def test_partner_list_end(item, partners):
     assert partners_in(item, 0, len(item)) == partners
+
+
+# --- legal acts: items of "… trong các trường hợp sau:" are conditions
+
+CONDITIONS = (
+    "QUY CHẾ\nCấp tài khoản kho dữ liệu\n"
+    "Điều 5. Khóa tài khoản\n"
+    "Trung tâm Dữ liệu tỉnh khóa tài khoản của người dùng trong các trường hợp sau:\n"
+    "a) Cơ quan, tổ chức khai thác sử dụng tài khoản sai mục đích.\n"
+    "b) Các đơn vị không có nhu cầu tiếp tục khai thác dữ liệu.\n"
+    "c) Người dùng phải nộp lại tài khoản trong 05 ngày.\n"
+)
+
+
+@pytest.mark.parametrize("words,kept", [
+    ("Cơ quan, tổ chức khai thác sử dụng", False),   # a condition, though it names bodies
+    ("Các đơn vị không có nhu cầu", False),
+    ("Người dùng phải nộp lại", True),                # "phải": a duty of its own
+])
+def test_condition_items_are_not_obligations(words, kept):
+    obls = _find(CONDITIONS)
+    assert any(o.text.startswith(words) for o in obls) == kept, [o.text[:40] for o in obls]

@@ -1603,7 +1603,8 @@ def _article_cues():
     return (re.compile(rf"(?i:(?<!\w)(?:{_alt(c['directive'])})(?!\w))"),
             re.compile(rf"(?i:(?<!\w)(?:{_alt(c['definitional'])})(?!\w))"),
             re.compile(rf"(?i:(?<!\w)(?:{_alt(c['duty_heading'])})(?!\w))"),
-            re.compile(rf"(?i:(?:{_alt(c['directive_start'])})(?!\w))"))
+            re.compile(rf"(?i:(?:{_alt(c['directive_start'])})(?!\w))"),
+            re.compile(rf"(?i:(?<!\w)(?:{_alt(c['condition_lead'])})(?!\w)[^:]{{0,20}}:\s*$)"))
 
 
 def _article_norm(text: str, u: Unit, actors: list, span=None) -> bool:
@@ -1615,9 +1616,11 @@ def _article_norm(text: str, u: Unit, actors: list, span=None) -> bool:
     own, inherited or from an attribute line) nor a marker in its lead-in or in a
     heading above it ("Điều 9. Trách nhiệm của …").
     """
-    directive, definitional, heading_cue, directive_start = _article_cues()
+    directive, definitional, heading_cue, directive_start, condition_lead = _article_cues()
     t = text[u.start:u.end]
     mm = directive.search(t) or directive_start.match(t) or _cfg()["lead_cue"].search(t)
+    if mm is None and u.lead_span and condition_lead.search(text, *u.lead_span):
+        return True  # an item of "… trong những trường hợp sau:": a condition
     clause = re.split(r"[;:]", t, maxsplit=1)[0]
     dm = definitional.search(clause)
     if dm and span and not (span[0] <= u.start + dm.start() <= span[1] + 3):
