@@ -570,6 +570,7 @@ def test_government_in_a_background_clause_is_no_actor():
     ("Lãnh đạo Sở, Thủ trưởng các phòng chuyên môn chịu trách nhiệm thi hành Quyết định này.",
      ["Lãnh đạo Sở", "Thủ trưởng các phòng chuyên môn"]),
     ("Lãnh đạo, chỉ đạo các chi bộ tổ chức sinh hoạt chuyên đề.", []),
+    ("Thủ trưởng cơ quan chủ quản hoàn toàn chịu trách nhiệm về số liệu báo cáo.", ["Thủ trưởng cơ quan chủ quản"]),
     # a verb after "trước" / "sau" / "việc" is a noun ("trước sáp nhập", "việc tổ chức xây dựng")
     ("Ban quản lý chợ trước sắp xếp tiếp tục thu phí đến hết tháng 6.", ["Ban quản lý chợ trước sắp xếp"]),
     ("Các cơ quan liên quan đến việc tổ chức xây dựng đề án có trách nhiệm cung cấp số liệu.",
@@ -583,6 +584,9 @@ def test_actor_phrase_end(sentence, names):
     # "đẩy nhanh" ends the partner list
     ("Sở Tư pháp phối hợp chặt chẽ với Tòa án nhân dân tỉnh và các huyện đẩy nhanh việc giải quyết hồ sơ.",
      ["Tòa án nhân dân tỉnh", "các huyện"]),
+    # "định hướng" ends it; a trailing "như" (before a colon list) is no part of a name
+    ("Sở Y tế phối hợp với Hội Chữ thập đỏ tỉnh định hướng hoạt động hiến máu.", ["Hội Chữ thập đỏ tỉnh"]),
+    ("Sở Du lịch phối hợp với UBND các tỉnh bạn như: Hà Giang, Cao Bằng quảng bá tour.", ["UBND các tỉnh bạn"]),
 ])
 def test_partner_list_end(item, partners):
     assert partners_in(item, 0, len(item)) == partners

@@ -399,7 +399,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 # patterns of the helpers below, compiled once
 _SPACES_RE = re.compile(r"\s+")
-_NAME_TAIL_RE = re.compile(r"\s+(?:nơi|mà|thì|sẽ|đã|đang|cũng|đều|tự)$")
+_NAME_TAIL_RE = re.compile(r"\s+(?:nơi|mà|thì|sẽ|đã|đang|cũng|đều|tự|như)$")
 _SAU_DAY_RE = re.compile(r"\s*\(sau đây[^)]*\)?")
 _PLURAL_RE = re.compile(r"(?i:các|những|mọi|toàn)\b")
 _VERB_START_RE = re.compile(r"(?i:tổ chức (?!đảng|chính trị|cơ sở|,)|ban hành|báo cáo)")
