@@ -1099,7 +1099,8 @@ def _names_in(text: str, spans) -> list[str]:
 _PARTNER_RE = re.compile(r"(?i:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+)")
 _PARTNER_WORDS = ("phối hợp",)
 _PARTNER_STOP = re.compile(
-    r"(?i:\s+(?:để|nhằm|trong việc|trong|tổ chức|triển khai|thực hiện|xây dựng|tuyên truyền|rà soát|hướng dẫn|"
+    # ("thuộc phạm vi quản lý" is part of the partner's name)
+    r"(?i:(?<!phạm vi)\s+(?:để|nhằm|trong việc|trong|tổ chức|triển khai|thực hiện|xây dựng|tuyên truyền|rà soát|hướng dẫn|"
     r"tham mưu|kiểm tra|theo dõi|đánh giá|nghiên cứu|đề xuất|cung cấp|bảo đảm|đảm bảo|tăng cường|giải quyết|"
     r"xử lý|có|chỉ đạo|lãnh đạo|quản lý|thường xuyên|kịp thời|khẩn trương|tập trung|vận động|hoàn thành|thống nhất|"
     r"tiếp tục|đôn đốc|tổng hợp|cập nhật|ban hành|giám sát|thẩm định|lập|trình|căn cứ|đẩy mạnh|phổ biến)\b|[.:()]|$)"
