@@ -571,6 +571,8 @@ def test_government_in_a_background_clause_is_no_actor():
      ["Lãnh đạo Sở", "Thủ trưởng các phòng chuyên môn"]),
     ("Lãnh đạo, chỉ đạo các chi bộ tổ chức sinh hoạt chuyên đề.", []),
     ("Thủ trưởng cơ quan chủ quản hoàn toàn chịu trách nhiệm về số liệu báo cáo.", ["Thủ trưởng cơ quan chủ quản"]),
+    # a role after a dash is no part of the name
+    ("Giao Sở Nội vụ - Cơ quan thường trực Hội đồng Thi đua tỉnh tổng hợp hồ sơ khen thưởng.", ["Sở Nội vụ"]),
     # a verb after "trước" / "sau" / "việc" is a noun ("trước sáp nhập", "việc tổ chức xây dựng")
     ("Ban quản lý chợ trước sắp xếp tiếp tục thu phí đến hết tháng 6.", ["Ban quản lý chợ trước sắp xếp"]),
     ("Các cơ quan liên quan đến việc tổ chức xây dựng đề án có trách nhiệm cung cấp số liệu.",

@@ -307,6 +307,7 @@ def _cfg():
         "opener": re.compile(rf"(?i:(?:{_alt(c['lead_in']['openers'])})\b[^,.;:]{{0,160}},\s*)"),
         "titles_split": re.compile(rf",\s+(?=(?i:(?:các\s+)?(?:đồng chí\s+)?(?:{titles}))\b)|;\s*|\s+và\s+(?=(?i:các|cơ quan|đơn vị|ủy ban|uỷ ban|ubnd|sở|bộ|ban|người|thủ trưởng|chủ tịch|giám đốc|mọi|những)\b)"),
         "strip_front": re.compile(rf"^(?i:{_alt(c['actors']['strip_front'])})\s+"),
+        "apposition": re.compile(rf"\s+[-–]\s+(?i:{_alt(c['actors']['apposition'])})\b.*$", re.S),
         "attr_lead": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['lead'])})\s*:\s*"),
         "attr_partner": re.compile(rf"[-+•*\s]*(?i:{'|'.join(c['attributes']['partner'])})\s*:\s*"),
         "attr_time": re.compile(rf"[-+•*\s]*(?i:(?:{'|'.join(c['attributes']['time'])})\s*:\s*|{c['attributes']['time_no_colon']})"),
@@ -415,6 +416,7 @@ def _clean_name(s: str) -> str:
     s = _NAME_TAIL_RE.sub("", s)
     s = _SAU_DAY_RE.sub("", s).strip(" ,;")
     s = _cfg()["strip_front"].sub("", s)
+    s = _cfg()["apposition"].sub("", s)
     return s.strip(" ,;:.-–")
 
 
