@@ -589,6 +589,9 @@ def test_actor_phrase_end(sentence, names):
     # "định hướng" ends it; a trailing "như" (before a colon list) is no part of a name
     ("Sở Y tế phối hợp với Hội Chữ thập đỏ tỉnh định hướng hoạt động hiến máu.", ["Hội Chữ thập đỏ tỉnh"]),
     ("Sở Du lịch phối hợp với UBND các tỉnh bạn như: Hà Giang, Cao Bằng quảng bá tour.", ["UBND các tỉnh bạn"]),
+    # "có liên quan" stays with the partner
+    ("Chủ trì, phối hợp với Sở Y tế và các trường học có liên quan đa dạng hóa bữa ăn bán trú.",
+     ["Sở Y tế", "các trường học có liên quan"]),
     # "thuộc phạm vi quản lý" stays with the partner
     ("Chủ trì, phối hợp với các trạm bơm thuộc phạm vi quản lý lập lịch vận hành mùa khô.",
      ["các trạm bơm thuộc phạm vi quản lý"]),

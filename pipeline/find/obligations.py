@@ -1104,7 +1104,7 @@ _PARTNER_STOP = re.compile(
     # ("thuộc phạm vi quản lý" is part of the partner's name)
     r"(?i:(?<!phạm vi)\s+(?:để|nhằm|trong việc|trong|tổ chức|triển khai|thực hiện|xây dựng|tuyên truyền|rà soát|hướng dẫn|"
     r"tham mưu|kiểm tra|theo dõi|đánh giá|nghiên cứu|đề xuất|cung cấp|bảo đảm|đảm bảo|tăng cường|giải quyết|"
-    r"xử lý|có|chỉ đạo|lãnh đạo|quản lý|thường xuyên|kịp thời|khẩn trương|tập trung|vận động|hoàn thành|thống nhất|"
+    r"xử lý|có(?!\s+liên quan)|chỉ đạo|lãnh đạo|quản lý|thường xuyên|kịp thời|khẩn trương|tập trung|vận động|hoàn thành|thống nhất|"
     r"tiếp tục|đôn đốc|tổng hợp|cập nhật|ban hành|giám sát|thẩm định|lập|trình|căn cứ|đẩy mạnh|phổ biến)\b|[.:()]|$)"
 )
 
