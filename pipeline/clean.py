@@ -96,20 +96,21 @@ class Cleaned:
 
 
 # ------------------------------------------------------------------ machinery
-def _apply(text: str, edits: list[Edit], offsets: list[int]) -> tuple[str, list[int]]:
-    """Apply sorted, non-overlapping edits; compose the offset map."""
-    if not edits:
-        return text, offsets
-    return _apply_text(text, edits), _compose(edits, offsets)
-
-
-def _apply_text(text: str, edits: list[Edit]) -> str:
-    """``text`` with sorted edits applied (an edit that overlaps the one before is skipped)."""
-    out: list[str] = []
+def _kept(edits: list[Edit]):
+    """The sorted edits that apply: one that overlaps the edit before it is skipped."""
     pos = 0
     for start, end, rep in edits:
         if start < pos:
-            continue  # overlapping edit: skip
+            continue
+        yield start, end, rep
+        pos = end
+
+
+def _apply_text(text: str, edits: list[Edit]) -> str:
+    """``text`` with the sorted edits applied."""
+    out: list[str] = []
+    pos = 0
+    for start, end, rep in _kept(edits):
         out.append(text[pos:start])
         out.append(rep)
         pos = end
@@ -121,9 +122,7 @@ def _compose(edits: list[Edit], offsets: list[int]) -> list[int]:
     """The offset map of the text ``_apply_text`` makes, from the map of its input."""
     new_off: list[int] = []
     pos = 0
-    for start, end, rep in edits:
-        if start < pos:
-            continue  # overlapping edit: skip
+    for start, end, rep in _kept(edits):
         new_off.extend(offsets[pos:start])
         if rep and len(rep) == end - start:
             new_off.extend(offsets[start:end])
@@ -167,17 +166,16 @@ def step_line_endings(text: str) -> list[Edit]:
     return [(m.start(), m.end(), "\n") for m in _LINE_ENDING.finditer(text)]
 
 
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\u00a0\u202f\u2007]")
-
-
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u202f\u2007"  # what _INVISIBLE matches
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # dropped
+_ODD_SPACES = "\u00a0\u202f\u2007"  # become a plain space
+_INVISIBLE_CHARS = _ZERO_WIDTH + _ODD_SPACES
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def step_invisible(text: str) -> list[Edit]:
     if not any(c in text for c in _INVISIBLE_CHARS):
         return []
-    return [(m.start(), m.end(), " " if m.group(0) in "\u00a0\u202f\u2007" else "")
-            for m in _INVISIBLE.finditer(text)]
+    return [(m.start(), m.end(), " " if m.group(0) in _ODD_SPACES else "") for m in _INVISIBLE.finditer(text)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -291,13 +289,11 @@ def step_clutter(text: str) -> list[Edit]:
     any_head = _clutter_any()[1]
     lines = _lines(text)
     drop = [False] * len(lines)
-    _, keys, cache, _ = _clutter_split()
     for k, raw in enumerate(text.split("\n")):  # raw: the text of lines[k]
         ln = raw.strip()
         if not ln:
             continue
-        rx = cache.get(tuple(map(ln.__contains__, keys))) or _clutter_line(ln)
-        if rx.fullmatch(ln):
+        if _clutter_line(ln).fullmatch(ln):
             drop[k] = True
             continue
         if not any_head.fullmatch(ln):
