@@ -274,26 +274,6 @@ class _Doc:
         self.head = head
 
     # -- helpers
-    def nxt(self, i: int) -> tuple[int, int]:
-        """Index of the next non-space token at or after i, and the newlines of the space tokens skipped."""
-        nl = 0
-        while i < self.n and self.space[i]:
-            nl += self.nl[i]
-            i += 1
-        return i, nl
-
-    def gap_nl(self, a_end_tok: int, b_tok: int) -> int:
-        if b_tok >= self.n or a_end_tok <= 0:
-            return 0
-        return self.text.count("\n", self.ends[a_end_tok - 1], self.idx[b_tok])
-
-    def cap(self, i: int) -> bool:
-        w = self.words[i]
-        return w[:1].isupper() and w[:1].isalpha()
-
-    def alpha(self, i: int) -> bool:
-        return self.words[i][:1].isalpha()
-
     def head_at(self, i: int) -> int:
         return self.head.get(i, -1)
 
@@ -379,14 +359,10 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
     def tail(e: int, has_name: bool, names_ok: bool = True) -> int:
         """The rest of a name after its head: names, capitalised words, localities, modifiers."""
         while True:
-            j = e  # step(e, True), inlined
-            while j < n and space[j]:
-                j += 1
-            if j >= n:
+            j = step(e, True)
+            if j < 0:
                 return e
-            nl = 0 if e <= 0 else brk[j] if j == e else count("\n", ends[e - 1], idx[j])
-            if nl > 1:
-                return e
+            nl = gap_nl(e, j)
             w = words[j]
             if names_ok and j in NAME and (nl == 0 or not has_name):
                 e = NAME[j]
@@ -563,7 +539,7 @@ def _scan(text: str) -> tuple[_Doc, list[tuple[int, int]]]:
         while prev >= 0 and space[prev]:
             prev -= 1
         if prev >= 0:
-            g = brk[i] if prev == i - 1 else count("\n", ends[prev], idx[i])  # gap_nl(prev + 1, i)
+            g = gap_nl(prev + 1, i)
             wp = words[prev]
             wpl = wp.lower()
             quantified = wpl in quant and g <= 1
