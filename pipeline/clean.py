@@ -26,7 +26,7 @@ import re
 import unicodedata
 
 from pipeline import data
-from pipeline.textscan import starts_of
+from pipeline.textscan import finditer_at, starts_of
 
 Edit = tuple  # (start, end, replacement) in the step's input text
 
@@ -357,16 +357,7 @@ def step_markdown(text: str) -> list[Edit]:
         return []
     # every match is a "**" or "__": try _MD only where one starts (overlapping ones too),
     # left to right and past each match, as finditer does
-    edits = []
-    pos = 0
-    for i in starts_of(text, ("**", "__")):
-        if i < pos:
-            continue
-        m = _MD.match(text, i)
-        if m:
-            edits.append((m.start(), m.end(), ""))
-            pos = m.end()
-    return edits
+    return [(m.start(), m.end(), "") for m in finditer_at(_MD, text, starts_of(text, ("**", "__")))]
 
 
 def step_dup_lines(text: str) -> list[Edit]:

@@ -13,3 +13,28 @@ def starts_of(text: str, needles: Iterable[str]) -> list[int]:
             out.add(i)
             i = text.find(n, i + 1)
     return sorted(out)
+
+
+def finditer_at(rx, text: str, starts):
+    """What ``rx.finditer(text)`` finds when every match of ``rx`` starts at one of ``starts``
+    (sorted offsets, e.g. from :func:`starts_of`): ``rx`` is tried there only, left to right
+    and past each match.  For patterns that never match the empty string."""
+    pos = 0
+    for i in starts:
+        if i < pos:
+            continue
+        m = rx.match(text, i)
+        if m:
+            yield m
+            pos = m.end()
+
+
+def ignorecase_extras(chars) -> "set[str] | None":
+    """The characters ``re.IGNORECASE`` equates with one of ``chars`` other than by simple case
+    ("ı" with "i", "ſ" with "s"); None when this Python's re tables are not at hand (then a
+    caller must not rely on lower-case tests)."""
+    try:
+        from re._casefix import _EXTRA_CASES
+    except ImportError:  # pragma: no cover - another Python
+        return None
+    return {chr(x) for c in chars for x in _EXTRA_CASES.get(ord(c), ())}

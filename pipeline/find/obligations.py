@@ -39,6 +39,7 @@ from pipeline.parse.structure import Section, paragraphs, parse_structure
 from pipeline.records import Obligation
 
 from pipeline.dates import find_times
+from pipeline.textscan import ignorecase_extras
 
 
 # ---------------------------------------------------------------------------
@@ -206,20 +207,16 @@ def _odd_chars() -> frozenset:
     """Characters re's IGNORECASE equates with a letter of the words tested by ``_may`` (and
     the skip patterns' literals) other than by simple lower case ("ı" with "i", "ſ" with
     "s"): in a text with one, the lower-case tests are not used."""
-    try:
-        from re._casefix import _EXTRA_CASES
-    except Exception:  # pragma: no cover - another Python: treat every text as odd
-        return frozenset(["\0"])
     c = _cfg()
     letters = set("".join(c["cue_words"] + c["praise_words"] + c["trouble_words"] + c["bg_words"]
                           + c["proh_words"] + c["proh_any_words"] + c["opener_words"] + c["actor_words"]
                           + (c["skip"]._lits or ()) + c["skip"]._head_lits + _PARTNER_WORDS))
-    out = set()
-    for x in letters:
-        for v in _EXTRA_CASES.get(ord(x), ()):
-            ch = chr(v)
-            out.add(ch)
-            out.update(u for u in (ch.upper(), ch.title()) if len(u) == 1 and _low1(u) == ch)
+    extra = ignorecase_extras(letters)
+    if extra is None:  # another Python: treat every text as odd
+        return frozenset(["\0"])
+    out = set(extra)
+    for ch in extra:
+        out.update(u for u in (ch.upper(), ch.title()) if len(u) == 1 and _low1(u) == ch)
     return frozenset(out)
 
 

@@ -62,7 +62,7 @@ from typing import Optional
 from pipeline.data import load
 from pipeline.dates import iso
 from pipeline.records import Reference
-from pipeline.textscan import starts_of
+from pipeline.textscan import finditer_at, ignorecase_extras, starts_of
 
 # ---------------------------------------------------------------------------
 # tables, compiled once
@@ -212,10 +212,7 @@ _SYM_RE = re.compile(
 # must be ".", a letter, a blank or the separator; blanks given back by the first run are taken
 # again by the second), so the matches are those of r"\d+(?:\.\d+)?[a-zA-Zđ]?[ \t]*\n?[ \t]*[-/]",
 # found without backtracking.
-try:
-    _CAND_RE = re.compile(r"\d++(?:\.\d++)?[a-zA-Zđ]?[ \t]*+\n?[ \t]*+[-/]")
-except re.error:  # Python < 3.11: no possessive quantifiers
-    _CAND_RE = re.compile(r"\d+(?:\.\d+)?[a-zA-Zđ]?[ \t]*\n?[ \t]*[-/]")
+_CAND_RE = re.compile(r"\d++(?:\.\d++)?[a-zA-Zđ]?[ \t]*+\n?[ \t]*+[-/]")
 
 
 def _sym_iter(s: str):
@@ -873,10 +870,6 @@ def _phrase_mentions(s: str, fulls: list[_M]) -> list[_M]:
     return out
 
 
-try:  # the characters that re.IGNORECASE matches to a letter besides its case forms
-    from re._casefix import _EXTRA_CASES
-except ImportError:  # pragma: no cover - another Python: no anchoring, the plain scan
-    _EXTRA_CASES = None
 _TYPE_ANCHORS: dict[str, Optional[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 
 
@@ -889,13 +882,12 @@ def _type_anchors(words_of_type: list[str], doc_type: str):
     if doc_type in _TYPE_ANCHORS:
         return _TYPE_ANCHORS[doc_type]
     out = None
-    if _EXTRA_CASES is not None:
-        firsts = {w.split()[0].lower() for w in words_of_type if w.split()}
-        chars = {c for f in firsts for c in f}
-        if firsts and all(len(c) == 1 and len(c.lower()) == 1 and c != "İ" for c in chars) and \
-                all(w.split() for w in words_of_type):
-            extra = {chr(x) for c in chars for x in _EXTRA_CASES.get(ord(c), ())}
-            out = (tuple(sorted(firsts)), tuple(sorted(extra)))
+    firsts = {w.split()[0].lower() for w in words_of_type if w.split()}
+    chars = {c for f in firsts for c in f}
+    extra = ignorecase_extras(chars)
+    if extra is not None and firsts and all(len(c) == 1 and len(c.lower()) == 1 and c != "İ" for c in chars) \
+            and all(w.split() for w in words_of_type):
+        out = (tuple(sorted(firsts)), tuple(sorted(extra)))
     _TYPE_ANCHORS[doc_type] = out
     return out
 
@@ -928,15 +920,7 @@ def _titled_mentions(s: str, fulls: list[_M]) -> list[_M]:
         if anchors is not None and len(low) == len(s) and "İ" not in s and not any(c in low for c in anchors[1]):
             # what rx.finditer finds, tried only where a type word starts: a match starts with
             # one, and every letter of it lower-cases to the letter of the word (``anchors``)
-            found = []
-            pos = 0
-            for i in starts_of(low, anchors[0]):
-                if i < pos:
-                    continue
-                m = rx.match(s, i)
-                if m:
-                    found.append(m)
-                    pos = m.end()
+            found = finditer_at(rx, s, starts_of(low, anchors[0]))
         else:
             found = rx.finditer(s)
         for m in found:
