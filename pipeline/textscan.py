@@ -38,3 +38,14 @@ def ignorecase_extras(chars) -> "set[str] | None":
     except ImportError:  # pragma: no cover - another Python
         return None
     return {chr(x) for c in chars for x in _EXTRA_CASES.get(ord(c), ())}
+
+
+def mostly_upper(s: str) -> bool:
+    """Mostly capital letters (at least 80 % of the letters): a heading or a header line."""
+    if s.isupper():
+        return True
+    head = s[:24]
+    if head != head.upper() and len(s) > 24 and not mostly_upper(head):
+        return False  # a mixed-case start: not a heading (cheap rejection for long lines)
+    letters = list(filter(str.isalpha, s))
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)

@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from pipeline import data
+from pipeline.textscan import mostly_upper
 from pipeline.dates import DATE_RE, parse_date_text
 from pipeline.records import Document
 
@@ -83,17 +84,6 @@ def _lines(text: str, limit: int | None = None):
 
 def _clean_line(line: str) -> str:
     return line.strip().strip("*").strip()
-
-
-def _is_upper(s: str) -> bool:
-    """Mostly capital letters (at least 80 % of the letters)."""
-    if s.isupper():
-        return True
-    head = s[:24]
-    if head != head.upper() and len(s) > 24 and not _is_upper(head):
-        return False  # a mixed-case start: not a heading (cheap rejection for long lines)
-    letters = list(filter(str.isalpha, s))
-    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 def canonical_header_symbol(raw: str) -> tuple[str | None, str | None, str | None]:
@@ -393,13 +383,13 @@ def recase(upper: str, model: _CaseModel, first_cap: bool = False) -> str:
 
 def recase_phrase(phrase: str, text: str) -> str:
     """An upper-case phrase spelled as ``text`` spells it, first letter capital."""
-    if not _is_upper(phrase):
+    if not mostly_upper(phrase):
         return phrase
     return recase(phrase, _CaseModel(text, {m.group(0).lower() for m in _WORD_RE.finditer(phrase)}), True)
 
 
 def _maybe_recase(s: str, model: _CaseModel, first_cap: bool) -> str:
-    return recase(s, model, first_cap) if _is_upper(s) else s
+    return recase(s, model, first_cap) if mostly_upper(s) else s
 
 
 # ---------------------------------------------------------------------------
@@ -408,7 +398,7 @@ def _maybe_recase(s: str, model: _CaseModel, first_cap: bool) -> str:
 def _header_region(lines):
     """Index of the type heading or the first body paragraph: the header ends there."""
     for i, (_, _, line) in enumerate(lines[:_HEADER_LINES]):
-        if len(line) > 300 and not _is_upper(line):
+        if len(line) > 300 and not mostly_upper(line):
             return i
     return min(len(lines), _HEADER_LINES)
 
@@ -417,7 +407,7 @@ def _find_type_heading(lines, start_i: int, stop_i: int):
     """(line index, type name, rest of the line after the type word)."""
     for i in range(start_i, stop_i):
         line = _clean_line(lines[i][2])
-        if not line or not _is_upper(line[: max(4, min(len(line), 30))]):
+        if not line or not mostly_upper(line[: max(4, min(len(line), 30))]):
             continue
         up = line.upper()
         for word, name in _type_headings():
@@ -446,7 +436,7 @@ def _issuer_lines(lines, stop_i: int) -> list[str]:
         if _SO_RE.match(raw) or _PLACE_DATE_RE.match(raw) or _VV_RE.match(raw):
             continue
         part = _motto_split(raw)
-        if not part or not _is_upper(part):
+        if not part or not mostly_upper(part):
             continue
         if part.upper().startswith(("CÔNG BÁO", "ĐỘC LẬP")) or part.isdigit():
             continue
@@ -532,7 +522,7 @@ def _title_lines(lines, i0: int, stop_i: int, first: str):
                 j += 1
             if pieces and j < n:
                 nxt = _clean_line(lines[j][2])
-                caps_go_on = (_is_upper(nxt) and all(_is_upper(p) for p in pieces) and not _SEP_RE.match(nxt)
+                caps_go_on = (mostly_upper(nxt) and all(mostly_upper(p) for p in pieces) and not _SEP_RE.match(nxt)
                               and nxt.upper() not in speakers and not nxt.endswith(":"))
                 if nxt and ((nxt[0].islower() and len(nxt) < 200) or caps_go_on):
                     i = j
@@ -548,7 +538,7 @@ def _title_lines(lines, i0: int, stop_i: int, first: str):
             break
         if any(line.startswith(o) for o in openers) and pieces:
             break
-        if (len(line) > 300 and not _is_upper(line)) or len(line) > 700 or (pieces and line.endswith(":")):
+        if (len(line) > 300 and not mostly_upper(line)) or len(line) > 700 or (pieces and line.endswith(":")):
             break
         pieces.append(line)
         i += 1
@@ -562,7 +552,7 @@ def _is_speaker(line: str) -> bool:
     s = line.strip()
     if s.endswith("điện:"):
         return True
-    if not _is_upper(s) or len(s) > 100 or s.endswith(":"):
+    if not mostly_upper(s) or len(s) > 100 or s.endswith(":"):
         return False
     return any(s.upper().startswith(h) for h in _tables()["speaker_heads"])
 
@@ -590,7 +580,7 @@ def _lower_first(t: str) -> str:
     if not t:
         return t
     w = t.split(" ", 1)[0]
-    if _is_upper(w) and len(w) > 1:
+    if mostly_upper(w) and len(w) > 1:
         return t
     return t[0].lower() + t[1:]
 
@@ -787,7 +777,7 @@ def parse_header(text: str) -> tuple[Document, int, bool]:
         body_start = _parse_report(text, doc)
         return doc, body_start, True
 
-    vocab = {m.group(0).lower() for _, _, ln in lines[: stop + 15] if _is_upper(ln) for m in _WORD_RE.finditer(ln)}
+    vocab = {m.group(0).lower() for _, _, ln in lines[: stop + 15] if mostly_upper(ln) for m in _WORD_RE.finditer(ln)}
     vocab = {w for w in vocab if len(w) > 1 or w.isalpha()}
     model = _CaseModel(text, vocab)
     code = None

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline import data
+from pipeline.textscan import mostly_upper
 from pipeline.records import Recipient
 
 _LINE_RE = re.compile(r"[^\n]*\n?")
@@ -51,11 +52,6 @@ def _lines(text: str, start: int):
     return out
 
 
-def _is_upper(s: str) -> bool:
-    letters = list(filter(str.isalpha, s))
-    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
-
-
 def is_person_name(s: str) -> bool:
     """"Phạm Văn Thịnh": 2–5 capitalised words, letters only."""
     s = s.strip().strip("*").strip()
@@ -73,7 +69,7 @@ def _capacity_prefixes() -> tuple[str, ...]:
 def _capacity(line: str) -> str | None:
     s = line.strip().strip("*").strip()
     # the prefix first: it rules out most lines more cheaply than the letter count
-    if len(s) > 90 or not s.upper().startswith(_capacity_prefixes()) or not _is_upper(s):
+    if len(s) > 90 or not s.upper().startswith(_capacity_prefixes()) or not mostly_upper(s):
         return None
     return s
 
@@ -197,7 +193,7 @@ def parse_signature(text: str, start: int = 0) -> Signature:
         rng = range(nn_i, len(lines)) if nn_i is not None else range(max(0, len(lines) - 12), len(lines))
         for i in rng:
             l = lines[i][2].strip()
-            if l and _is_upper(l) and len(l) < 60 and not _NOI_NHAN_RE.match(l):
+            if l and mostly_upper(l) and len(l) < 60 and not _NOI_NHAN_RE.match(l):
                 j = i + 1
                 while j < len(lines) and (not lines[j][2].strip() or _is_noise(lines[j][2])):
                     j += 1
@@ -233,7 +229,7 @@ def parse_signature(text: str, start: int = 0) -> Signature:
                 sig.signer = st.strip("*").strip()
                 sig.signature_span = (lines[name_from][0], e)
                 break
-            if _is_upper(st) and len(st) < 70:
+            if mostly_upper(st) and len(st) < 70:
                 pos_lines.append(st)
                 continue
             if cap_i is not None:
@@ -262,7 +258,7 @@ def parse_signature(text: str, start: int = 0) -> Signature:
                 continue
             if cap_i is not None and i >= cap_i and i > nn_i:
                 break
-            heading_like = _is_upper(st) and not _ITEM_RE.match(l) and not re.search(r"[,;:]", st)
+            heading_like = mostly_upper(st) and not _ITEM_RE.match(l) and not re.search(r"[,;:]", st)
             if _capacity(st) or is_person_name(st) or heading_like or len(st) > 160:
                 break
             block.append((s, e, l))
