@@ -17,6 +17,7 @@ task status.
 """
 from __future__ import annotations
 
+import functools
 import hmac
 import io
 import ipaddress
@@ -325,25 +326,20 @@ STATUS_UPLOAD_VI = {"new": "Đã thêm", "version": "Phiên bản mới", "uncha
 
 # ---------------------------------------------------------------- the app
 
-_TIMES: "dict[tuple, list]" = {}  # (version id, sha256, anchor) → time expressions; a version's text never changes
-_TIMES_MAX = 32
-
-
-def _times_of(version, anchor) -> list:
-    """The dates of a stored version's text, computed once per process (the document page shows them)."""
+@functools.lru_cache(maxsize=32)
+def _times_cached(sha256: str, anchor, text: str) -> tuple:
     from pipeline.dates import find_times
 
-    key = (version.id, version.sha256, anchor)
-    got = _TIMES.get(key)
-    if got is None:
-        try:
-            got = find_times(version.text, anchor=anchor)
-        except Exception:  # a date bug must not hide the document
-            got = []
-        if len(_TIMES) >= _TIMES_MAX:
-            _TIMES.pop(next(iter(_TIMES)))
-        _TIMES[key] = got
-    return got
+    try:
+        return tuple(find_times(text, anchor=anchor))
+    except Exception:  # a date bug must not hide the document
+        return ()
+
+
+def _times_of(version, anchor) -> tuple:
+    """The dates of a stored version's text, computed once per process for the last few
+    versions shown (a version's text never changes)."""
+    return _times_cached(version.sha256, anchor, version.text)
 
 
 def create_app(db_url: Optional[str] = None, require_login: bool = False, *, upload_dir=None,
