@@ -356,6 +356,30 @@ def test_skip_truth_as_the_patterns():
         assert skip.search_in(text, a, b) == bool(skip.search(text, a, b)), (text, a, b)
 
 
+def test_fast_classifier_equals_sklearn():
+    """The direct computation of the classifier's probabilities equals the model's own
+    ``predict_proba``, bit for bit, on every open unit of the seeds and the corpus."""
+    from pipeline.find import obligations as ob
+
+    np = pytest.importorskip("numpy")
+    m = ob._model()
+    if m is None:
+        pytest.skip("no model")
+    fast = ob._fast_proba_fn()
+    assert fast is not None  # the committed model has the shape the direct path handles
+    texts = [DOC] + [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    for d in ("seeds", "external-corpus"):  # when ../shared is there
+        texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / d).glob("*.txt"))]
+    n = 0
+    for text in texts:
+        units, _, _ = ob.candidate_units(text, parse(text))
+        X = [ob.model_input(text[u.start:u.end], u.ctx) for u in units[:60]]
+        if X:
+            assert np.array_equal(fast(X), ob._proba(m, X))
+            n += len(X)
+    assert n > 100
+
+
 def test_start_word_gates_are_necessary():
     """Wherever lead_cue, opener or actor_verb match, _starts lets them be tried."""
     from pipeline.find import obligations as ob
